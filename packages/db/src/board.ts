@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { AppError, taskStatuses, type BoardColumn, type TaskStatus } from '@taskboard/schema';
+import { statusRank, toTask } from './tasks';
+import type { Executor } from './types';
+
+/** A position in a column: the last card of a page. Opaque to clients (base64url JSON). */
+const cursorSchema = z.tuple([z.string().min(1), z.uuid()]);
+
+function encodeCursor(position: string, id: string): string {
+  return Buffer.from(JSON.stringify([position, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return cursorSchema.parse(decoded);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'Invalid cursor', { cause: error });
+  }
+}
+
+async function columnCounts(db: Executor, projectId: string): Promise<Record<TaskStatus, number>> {
+  const rows = await db
+    .selectFrom('projectTaskCounts')
+    .select(['status', 'count'])
+    .where('projectId', '=', projectId)
+    .execute();
+  const counts: Record<TaskStatus, number> = { todo: 0, 'in-progress': 0, done: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+/** One page of a column in board order, from the board index; one row more tells if there is a next page. */
+async function columnPage(
+  db: Executor,
+  projectId: string,
+  status: TaskStatus,
+  limit: number,
+  after: [string, string] | null,
+) {
+  let query = db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .where('statusRank', '=', statusRank[status]);
+  if (after) {
+    query = query.where((eb) => eb(eb.refTuple('position', 'id'), '>', eb.tuple(after[0], after[1])));
+  }
+  const rows = await query
+    .orderBy('position')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    tasks: page.map(toTask),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.position, last.id) : null,
+  };
+}
+
+/**
+ * The board's columns, each with its exact count and its first `limit` cards. Every query is
+ * an index range or a counter read, so it costs the same for 100 tasks as for 100,000.
+ */
+export async function getBoardColumns(
+  db: Executor,
+  projectId: string,
+  limit: number,
+): Promise<BoardColumn[]> {
+  const [counts, columns] = await Promise.all([
+    columnCounts(db, projectId),
+    Promise.all(
+      taskStatuses.map(async (status) => ({
+        status,
+        ...(await columnPage(db, projectId, status, limit, null)),
+      })),
+    ),
+  ]);
+  return columns.map((column) => ({ ...column, count: counts[column.status] }));
+}
+
+/** The page of a column after `cursor` (a `nextCursor` from an earlier page). */
+export async function getBoardColumn(
+  db: Executor,
+  projectId: string,
+  status: TaskStatus,
+  cursor: string,
+  limit: number,
+): Promise<BoardColumn> {
+  const [counts, page] = await Promise.all([
+    columnCounts(db, projectId),
+    columnPage(db, projectId, status, limit, decodeCursor(cursor)),
+  ]);
+  return { status, count: counts[status], ...page };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { CamelCasePlugin, Kysely, PostgresDialect, type LogConfig } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './types';
+
+export interface DatabaseConfig {
+  /** A PostgreSQL connection string. Unset: embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** Where embedded PGlite keeps its files; `memory://` keeps nothing. Default `./.data`. */
+  dataDir?: string | undefined;
+  /** Largest number of pooled PostgreSQL connections (default 10). */
+  poolSize?: number | undefined;
+  /** Called when an idle pooled connection fails (the pool replaces it). */
+  onPoolError?: ((error: Error) => void) | undefined;
+  /** Kysely's query log hook: every query with its SQL, parameters and duration. */
+  log?: LogConfig | undefined;
+}
+
+export type DatabaseEngine = 'postgres' | 'pglite';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: DatabaseEngine;
+  /** Closes the pool or the embedded database; pending queries finish first. */
+  close(): Promise<void>;
+}
+
+/** Fail fast instead of hanging when PostgreSQL is down or a query runs away. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const STATEMENT_TIMEOUT_MS = 30_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * Opens the database: a `pg` pool when `databaseUrl` is set, embedded PGlite otherwise.
+ * Does not migrate; call `migrateToLatest` for that.
+ */
+export function createDatabase(config: DatabaseConfig): DatabaseHandle {
+  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
+  const log = config.log;
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    });
+    // An idle client can fail (server restart); without a listener that would crash the process.
+    pool.on('error', (error) => config.onPoolError?.(error));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, ...(log && { log }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+
+  const dataDir = config.dataDir ?? './.data';
+  const inMemory = dataDir.startsWith('memory://');
+  const location = inMemory ? dataDir : resolve(dataDir);
+  if (!inMemory) mkdirSync(location, { recursive: true });
+  const pglite = new PGlite(location, { extensions: { pg_trgm } });
+  // The dialect serialises connections: PGlite is a single connection (see STACK-NOTES.md).
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, ...(log && { log }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}

@@ -1,0 +1,13 @@
+export * from './board';
+export * from './bulk-load';
+export * from './connection';
+export * from './database-errors';
+export * from './events';
+export * from './members';
+export * from './migrate';
+export * from './projects';
+export * from './sessions';
+export * from './tasks';
+export type * from './types';
+export * from './unit-of-work';
+export * from './users';

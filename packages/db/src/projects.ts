@@ -1,0 +1,163 @@
+import {
+  AppError,
+  INBOX_PROJECT_NAME,
+  type MemberRole,
+  type Project,
+  type ProjectStatus,
+  type ProjectWithRole,
+} from '@taskboard/schema';
+import { toMember } from './members';
+import { iso } from './timestamps';
+import type { Executor, ProjectRow } from './types';
+import type { UnitOfWork } from './unit-of-work';
+
+export function toProject(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    ownerId: row.ownerId,
+    isInbox: row.inboxOf !== null,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export interface NewProject {
+  name: string;
+  description?: string;
+  ownerId: string;
+  /** Makes this the owner's personal Inbox. */
+  inbox?: boolean;
+}
+
+/** Creates a project with its owner as the first member (recorded as `member.added`). */
+export async function createProject(uow: UnitOfWork, input: NewProject): Promise<Project> {
+  const row = await uow.trx
+    .insertInto('projects')
+    .values({
+      name: input.name,
+      description: input.description ?? '',
+      ownerId: input.ownerId,
+      inboxOf: input.inbox ? input.ownerId : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const member = await uow.trx
+    .insertInto('projectMembers')
+    .values({ projectId: row.id, userId: input.ownerId, role: 'owner' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const owner = await uow.trx
+    .selectFrom('users')
+    .select(['id', 'email', 'name'])
+    .where('id', '=', input.ownerId)
+    .executeTakeFirstOrThrow();
+  uow.record(row.id, { type: 'member.added', payload: { member: toMember(member, owner) } });
+  return toProject(row);
+}
+
+/** A user's personal project, created at registration. */
+export function createInbox(uow: UnitOfWork, userId: string): Promise<Project> {
+  return createProject(uow, { name: INBOX_PROJECT_NAME, ownerId: userId, inbox: true });
+}
+
+export async function getProject(db: Executor, projectId: string): Promise<Project | null> {
+  const row = await db
+    .selectFrom('projects')
+    .selectAll()
+    .where('id', '=', projectId)
+    .executeTakeFirst();
+  return row ? toProject(row) : null;
+}
+
+export async function getInboxProject(db: Executor, userId: string): Promise<Project | null> {
+  const row = await db
+    .selectFrom('projects')
+    .selectAll()
+    .where('inboxOf', '=', userId)
+    .executeTakeFirst();
+  return row ? toProject(row) : null;
+}
+
+export interface ListProjectsOptions {
+  includeArchived: boolean;
+  /** Every project (for a global admin), with the viewer's role where they are a member. */
+  all?: boolean;
+}
+
+/** The projects a user is a member of (or every project with `all`), by name. */
+export async function listProjects(
+  db: Executor,
+  viewerId: string,
+  options: ListProjectsOptions,
+): Promise<ProjectWithRole[]> {
+  let query = db
+    .selectFrom('projects')
+    .leftJoin('projectMembers', (join) =>
+      join
+        .onRef('projectMembers.projectId', '=', 'projects.id')
+        .on('projectMembers.userId', '=', viewerId),
+    )
+    .selectAll('projects')
+    .select('projectMembers.role');
+  if (!options.all) query = query.where('projectMembers.userId', '=', viewerId);
+  if (!options.includeArchived) query = query.where('projects.status', '=', 'active');
+  const rows = await query
+    .orderBy((eb) => eb.fn('lower', ['projects.name']))
+    .orderBy('projects.id')
+    .execute();
+  return rows.map((row) => ({ ...toProject(row), role: row.role }));
+}
+
+export interface ProjectChanges {
+  name?: string | undefined;
+  description?: string | undefined;
+  status?: ProjectStatus | undefined;
+}
+
+/** Applies the changes (recorded as `project.updated`); throws `NOT_FOUND` for no such project. */
+export async function updateProject(
+  uow: UnitOfWork,
+  projectId: string,
+  changes: ProjectChanges,
+): Promise<Project> {
+  const set = {
+    ...(changes.name === undefined ? {} : { name: changes.name }),
+    ...(changes.description === undefined ? {} : { description: changes.description }),
+    ...(changes.status === undefined ? {} : { status: changes.status }),
+  };
+  const row = await uow.trx
+    .updateTable('projects')
+    .set({ ...set, updatedAt: new Date() })
+    .where('id', '=', projectId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', 'Project not found');
+  const project = toProject(row);
+  uow.record(projectId, { type: 'project.updated', payload: { project } });
+  return project;
+}
+
+/** Deletes the project with its tasks, members and events (recorded as `project.deleted`). */
+export async function deleteProject(uow: UnitOfWork, projectId: string): Promise<void> {
+  const result = await uow.trx.deleteFrom('projects').where('id', '=', projectId).executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'Project not found');
+  uow.record(projectId, { type: 'project.deleted', payload: { projectId } });
+}
+
+/** The user's role in the project, or null when they are not a member (or it does not exist). */
+export async function getMemberRole(
+  db: Executor,
+  projectId: string,
+  userId: string,
+): Promise<MemberRole | null> {
+  const row = await db
+    .selectFrom('projectMembers')
+    .select('role')
+    .where('projectId', '=', projectId)
+    .where('userId', '=', userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}

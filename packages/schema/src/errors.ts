@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { Task } from './tasks';
+
+/** The application error codes of SPEC.md and the HTTP status each one answers with. */
+export const appErrorStatus = {
+  VALIDATION_ERROR: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  USER_EXISTS: 409,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;
+export type AppErrorCode = keyof typeof appErrorStatus;
+export const appErrorCodes = Object.keys(appErrorStatus).filter(isAppErrorCode);
+
+export function isAppErrorCode(value: unknown): value is AppErrorCode {
+  return typeof value === 'string' && Object.hasOwn(appErrorStatus, value);
+}
+
+/** Field path (`a.b.0`) → message. */
+export type ValidationDetails = Record<string, string>;
+/** The row as it is now, so the caller can show it and decide. */
+export interface ConflictDetails {
+  task: Task;
+}
+
+/**
+ * The error part every client sees (`error.data` in tRPC), a union on `appCode` so that
+ * checking the code narrows `details`.
+ */
+export type AppErrorData =
+  | { appCode: 'VALIDATION_ERROR'; httpStatus: 400; details: ValidationDetails }
+  | { appCode: 'CONFLICT'; httpStatus: 409; details: ConflictDetails | null }
+  | {
+      appCode: Exclude<AppErrorCode, 'VALIDATION_ERROR' | 'CONFLICT'>;
+      httpStatus: number;
+      details: null;
+    };
+
+type DetailsFor<C extends AppErrorCode> = C extends 'VALIDATION_ERROR'
+  ? ValidationDetails
+  : C extends 'CONFLICT'
+    ? ConflictDetails
+    : never;
+
+/** The one error type domain code throws; the API maps it for tRPC and REST. */
+export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
+  override readonly name = 'AppError';
+  readonly code: C;
+  readonly details: DetailsFor<C> | null;
+  /** For TOO_MANY_REQUESTS: seconds until the caller may try again. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    code: C,
+    message: string,
+    options: { details?: DetailsFor<C>; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? null;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+
+  get httpStatus(): number {
+    return appErrorStatus[this.code];
+  }
+}
+
+/** Turns Zod issues into the `VALIDATION_ERROR` details: field path → first message. */
+export function validationDetails(issues: readonly z.core.$ZodIssue[]): ValidationDetails {
+  const details: ValidationDetails = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.') || '(root)';
+    details[path] ??= issue.message;
+  }
+  return details;
+}
