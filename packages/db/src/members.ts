@@ -94,13 +94,18 @@ export async function addMember(
 /**
  * Locks the project's membership for the rest of the transaction, so two owners demoting or
  * removing each other at once cannot leave the project with none.
+ *
+ * FOR NO KEY UPDATE, not FOR UPDATE: it still excludes another membership change, but not the
+ * FOR KEY SHARE lock that inserting a row referencing the project takes. FOR UPDATE deadlocked
+ * with a concurrent task edit: that edit held the event-order lock and waited to insert its
+ * event row (foreign key to this project) while this transaction waited for the event-order lock.
  */
 async function lockMembership(uow: UnitOfWork, projectId: string): Promise<void> {
   const row = await uow.trx
     .selectFrom('projects')
     .select('id')
     .where('id', '=', projectId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND', 'Project not found');
 }

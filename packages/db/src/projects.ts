@@ -147,6 +147,26 @@ export async function deleteProject(uow: UnitOfWork, projectId: string): Promise
   uow.record(projectId, { type: 'project.deleted', payload: { projectId } });
 }
 
+/** The project and the user's role in it (null when not a member), in one query; null if no such project. */
+export async function getProjectWithRole(
+  db: Executor,
+  projectId: string,
+  userId: string,
+): Promise<{ project: Project; role: MemberRole | null } | null> {
+  const row = await db
+    .selectFrom('projects')
+    .leftJoin('projectMembers', (join) =>
+      join
+        .onRef('projectMembers.projectId', '=', 'projects.id')
+        .on('projectMembers.userId', '=', userId),
+    )
+    .selectAll('projects')
+    .select('projectMembers.role')
+    .where('projects.id', '=', projectId)
+    .executeTakeFirst();
+  return row ? { project: toProject(row), role: row.role } : null;
+}
+
 /** The user's role in the project, or null when they are not a member (or it does not exist). */
 export async function getMemberRole(
   db: Executor,

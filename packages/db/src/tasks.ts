@@ -59,6 +59,10 @@ async function lastPosition(
   return row?.position ?? null;
 }
 
+/**
+ * The membership row is locked (FOR KEY SHARE) until commit, so a concurrent `removeMember`
+ * waits for this assignment and then unassigns it, instead of leaving a non-member assigned.
+ */
 async function assertAssignable(db: Executor, projectId: string, assigneeId: string | null) {
   if (assigneeId === null) return;
   const member = await db
@@ -66,6 +70,7 @@ async function assertAssignable(db: Executor, projectId: string, assigneeId: str
     .select('userId')
     .where('projectId', '=', projectId)
     .where('userId', '=', assigneeId)
+    .forKeyShare()
     .executeTakeFirst();
   if (!member) throw new AppError('BAD_REQUEST', 'The assignee must be a member of the project');
 }
@@ -130,7 +135,8 @@ export interface TaskChanges {
 
 /**
  * Applies the changes and bumps the version (recorded as `task.updated`). A new status puts
- * the task at the end of that column. No changes: the task is returned as it is.
+ * the task at the end of that column. No changes (nothing given, or only the values the task
+ * already has): the task is returned as it is, with no new version and no event.
  */
 export async function updateTask(
   uow: UnitOfWork,
@@ -139,16 +145,22 @@ export async function updateTask(
   expectedVersion?: number,
 ): Promise<Task> {
   const current = await lockTask(uow, taskId, expectedVersion);
+  // Only values that differ are changes: re-sending the current ones is a no-op.
   const set: Partial<Omit<TaskRow, 'id' | 'statusRank' | 'priorityRank'>> = {};
-  if (changes.title !== undefined) set.title = changes.title;
-  if (changes.description !== undefined) set.description = changes.description;
-  if (changes.priority !== undefined) set.priority = changes.priority;
-  if (changes.assigneeId !== undefined) {
+  if (changes.title !== undefined && changes.title !== current.title) set.title = changes.title;
+  if (changes.description !== undefined && changes.description !== current.description) {
+    set.description = changes.description;
+  }
+  if (changes.priority !== undefined && changes.priority !== current.priority) {
+    set.priority = changes.priority;
+  }
+  if (changes.assigneeId !== undefined && changes.assigneeId !== current.assigneeId) {
     await assertAssignable(uow.trx, current.projectId, changes.assigneeId);
     set.assigneeId = changes.assigneeId;
   }
   if (changes.dueDate !== undefined) {
-    set.dueDate = changes.dueDate === null ? null : new Date(changes.dueDate);
+    const dueDate = changes.dueDate === null ? null : new Date(changes.dueDate);
+    if (dueDate?.getTime() !== current.dueDate?.getTime()) set.dueDate = dueDate;
   }
   if (changes.status !== undefined && changes.status !== current.status) {
     set.status = changes.status;
@@ -196,16 +208,23 @@ export async function moveTask(
   let lower: string | null;
   let upper: string | null;
   if (after !== null && before !== null) {
-    if (after > before) throw new AppError('BAD_REQUEST', 'afterId must come before beforeId');
-    lower = after;
+    // Board order is (position, id): between equal keys the id decides which comes first.
+    const ordered =
+      after.position < before.position ||
+      (after.position === before.position && after.id < before.id);
+    if (!ordered) throw new AppError('BAD_REQUEST', 'afterId must come before beforeId');
+    lower = after.position;
     // Equal keys (an earlier same-gap race): land after both rather than between equal keys.
-    upper = after === before ? await nextKey(uow.trx, column, after) : before;
+    upper =
+      after.position === before.position
+        ? await nextKey(uow.trx, column, after.position)
+        : before.position;
   } else if (after !== null) {
-    lower = after;
-    upper = await nextKey(uow.trx, column, after);
+    lower = after.position;
+    upper = await nextKey(uow.trx, column, after.position);
   } else if (before !== null) {
-    lower = await previousKey(uow.trx, column, before);
-    upper = before;
+    lower = await previousKey(uow.trx, column, before.position);
+    upper = before.position;
   } else {
     lower = await lastPosition(uow.trx, current.projectId, move.status, taskId);
     upper = null;
@@ -234,16 +253,16 @@ interface ColumnRef {
   taskId: string;
 }
 
-/** A neighbour's key; it must be another task of the target column. */
+/** A neighbour's place in board order; it must be another task of the target column. */
 async function neighbour(
   db: Executor,
   column: ColumnRef,
   neighbourId: string,
   field: 'afterId' | 'beforeId',
-): Promise<string> {
+): Promise<{ id: string; position: string }> {
   const row = await db
     .selectFrom('tasks')
-    .select('position')
+    .select(['id', 'position'])
     .where('id', '=', neighbourId)
     .where('id', '!=', column.taskId)
     .where('projectId', '=', column.projectId)
@@ -252,7 +271,7 @@ async function neighbour(
   if (!row) {
     throw new AppError('BAD_REQUEST', `${field} must be another task in the target column`);
   }
-  return row.position;
+  return row;
 }
 
 function columnTasks(db: Executor, column: ColumnRef) {
@@ -333,6 +352,40 @@ function filteredTasks(db: Executor, input: ListTasksInput, viewer: TaskViewer):
 }
 
 /**
+ * The exact total. A whole project (or one of its columns) is read from the trigger-kept
+ * counters instead of counting rows, so the common board-sized list costs the same at 100,000
+ * tasks as at 100; any other filter counts the matching rows.
+ */
+async function countTasks(
+  db: Executor,
+  filtered: TaskQuery,
+  input: ListTasksInput,
+  viewer: TaskViewer,
+): Promise<number> {
+  const { projectId } = input;
+  const wholeProject =
+    input.priority === undefined && input.assigneeId === undefined && !input.search;
+  if (projectId === undefined || !wholeProject) {
+    const row = await filtered
+      .select((eb) => eb.fn.countAll().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+  let query = db
+    .selectFrom('projectTaskCounts')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum('count'), eb.lit(0)).as('total'))
+    .where('projectId', '=', projectId);
+  if (input.status !== undefined) query = query.where('status', '=', input.status);
+  if (!viewer.all) {
+    query = query.where('projectId', 'in', (eb) =>
+      eb.selectFrom('projectMembers').select('projectId').where('userId', '=', viewer.userId),
+    );
+  }
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/**
  * One page of the tasks the viewer may see, filtered and sorted, with the exact total.
  * Sorts end with the id so that pages never overlap or skip on ties.
  */
@@ -359,15 +412,14 @@ export async function listTasks(
       page = page.orderBy('priorityRank', dir);
       break;
   }
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     page
       .orderBy('id', dir)
       .limit(input.limit)
       .offset((input.page - 1) * input.limit)
       .execute(),
-    base.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
+    countTasks(db, base, input, viewer),
   ]);
-  const total = Number(count.total);
   return {
     tasks: rows.map(toTask),
     pagination: {

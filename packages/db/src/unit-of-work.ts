@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ProjectEvent, ProjectEventBody } from '@taskboard/schema';
+import { isRetryableTransactionError } from './database-errors';
 import { appendEvents, type PendingEvent } from './events';
 import type { Database } from './types';
 
@@ -21,9 +22,29 @@ export interface UnitOfWorkResult<T> {
 /**
  * Runs `work` in a transaction; the events it records are written in that transaction, so a
  * change and its events commit together or not at all. Nothing is published here: the caller
- * publishes the returned events once this resolves (i.e. after commit).
+ * publishes the returned events once this resolves (i.e. after commit). A transaction that
+ * PostgreSQL aborts as a deadlock or serialization failure is run again (`work` must not have
+ * effects outside the transaction).
  */
 export async function runUnitOfWork<T>(
+  db: Kysely<Database>,
+  actorId: string | null,
+  work: (uow: UnitOfWork) => Promise<T>,
+): Promise<UnitOfWorkResult<T>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(db, actorId, work);
+    } catch (error) {
+      // Row locks are taken before the event-order lock, so two writers can deadlock (say, a
+      // project deletion and a task edit in it). PostgreSQL aborts one; it runs again.
+      if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+    }
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+
+function runOnce<T>(
   db: Kysely<Database>,
   actorId: string | null,
   work: (uow: UnitOfWork) => Promise<T>,

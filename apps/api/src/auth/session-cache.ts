@@ -1,0 +1,192 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { userSchema } from '@taskboard/schema';
+import { createOutageWarning } from '../redis';
+import type { ValidatedSession } from './sessions';
+
+type Log = Pick<FastifyBaseLogger, 'warn'>;
+
+/**
+ * Validated sessions by session id, so that most requests skip the database. Never throws:
+ * a cache that fails is a cache miss, and the database answers (fail open to the truth).
+ *
+ * `delete` leaves a short-lived tombstone rather than just removing the entry: a validation
+ * that read the session from the database just before it was revoked cannot put it back
+ * into the cache afterwards (`set` never overwrites a tombstone).
+ */
+export interface SessionCache {
+  get(id: string): Promise<ValidatedSession | null>;
+  set(id: string, value: ValidatedSession, ttlSeconds: number): Promise<void>;
+  delete(ids: readonly string[]): Promise<void>;
+}
+
+export interface SessionCacheOptions {
+  /** Redis key prefix (tests use their own namespace). Default `taskboard:session:`. */
+  keyPrefix?: string;
+  /** In-memory mode: most entries kept, least recently used evicted first. Default 10,000. */
+  maxEntries?: number;
+  /** How long a revoked id stays refused by `set`. Default 60 s. */
+  tombstoneSeconds?: number;
+  /** In-memory mode's clock for entry expiry (real time by default). */
+  now?: () => number;
+}
+
+const DEFAULT_KEY_PREFIX = 'taskboard:session:';
+const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_TOMBSTONE_SECONDS = 60;
+const TOMBSTONE = 'revoked';
+
+/** JSON has no dates: the cached form carries ISO strings, revived (and checked) on read. */
+const dateSchema = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+const cachedSessionSchema = z.object({
+  user: userSchema,
+  session: z.object({
+    id: z.string(),
+    userId: z.string(),
+    createdAt: dateSchema,
+    lastSeenAt: dateSchema,
+    expiresAt: dateSchema,
+    absoluteExpiresAt: dateSchema,
+    userAgent: z.string().nullable(),
+  }),
+});
+
+/** Redis when configured (shared by every instance, so revocation is seen by all at once); memory otherwise. */
+export function createSessionCache(
+  redis: Redis | undefined,
+  log: Log,
+  options: SessionCacheOptions = {},
+): SessionCache {
+  return redis ? createRedisSessionCache(redis, log, options) : createMemorySessionCache(options);
+}
+
+function createRedisSessionCache(
+  redis: Redis,
+  log: Log,
+  options: SessionCacheOptions,
+): SessionCache {
+  const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const tombstoneSeconds = options.tombstoneSeconds ?? DEFAULT_TOMBSTONE_SECONDS;
+  const keyOf = (id: string) => `${prefix}${id}`;
+  const warnReadFailed = createOutageWarning(log, 'session cache read failed; using the database');
+  const warnWriteFailed = createOutageWarning(log, 'session cache write failed');
+
+  return {
+    async get(id) {
+      let raw: string | null;
+      try {
+        raw = await redis.get(keyOf(id));
+      } catch (error) {
+        warnReadFailed(error);
+        return null;
+      }
+      if (raw === null || raw === TOMBSTONE) return null;
+      const parsed = parseCached(raw);
+      if (!parsed) log.warn('unreadable session cache entry ignored');
+      return parsed;
+    },
+    async set(id, value, ttlSeconds) {
+      try {
+        // One round trip, atomic: a tombstone (revoked meanwhile) is never overwritten.
+        await redis.eval(
+          SET_UNLESS_TOMBSTONE,
+          1,
+          keyOf(id),
+          JSON.stringify(value),
+          ttlSeconds,
+          TOMBSTONE,
+        );
+      } catch (error) {
+        warnWriteFailed(error);
+      }
+    },
+    async delete(ids) {
+      if (ids.length === 0) return;
+      try {
+        const pipeline = redis.multi();
+        for (const id of ids) pipeline.set(keyOf(id), TOMBSTONE, 'EX', tombstoneSeconds);
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error !== null);
+        if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      } catch (error) {
+        // The sessions are gone from the database, but a cached copy may outlive this for up
+        // to the cache TTL on instances that can still read Redis.
+        // Logged every time (revocations are rare, and this one matters).
+        log.warn(
+          {
+            err: { message: error instanceof Error ? error.message : String(error) },
+            sessions: ids.length,
+          },
+          'session cache eviction failed',
+        );
+      }
+    },
+  };
+}
+
+const SET_UNLESS_TOMBSTONE = `
+if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+function parseCached(raw: string): ValidatedSession | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const parsed = cachedSessionSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+interface MemoryEntry {
+  /** null: a tombstone. */
+  value: ValidatedSession | null;
+  expiresAt: number;
+}
+
+/** One instance, no Redis: a bounded LRU map with per-entry expiry. */
+function createMemorySessionCache(options: SessionCacheOptions): SessionCache {
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  const tombstoneMs = (options.tombstoneSeconds ?? DEFAULT_TOMBSTONE_SECONDS) * 1000;
+  const now = options.now ?? (() => performance.now());
+  // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
+  const entries = new Map<string, MemoryEntry>();
+
+  const put = (id: string, entry: MemoryEntry) => {
+    entries.delete(id);
+    entries.set(id, entry);
+    while (entries.size > maxEntries) {
+      const oldest = entries.keys().next();
+      if (oldest.done) break;
+      entries.delete(oldest.value);
+    }
+  };
+
+  return {
+    get(id) {
+      const entry = entries.get(id);
+      if (!entry) return Promise.resolve(null);
+      if (entry.expiresAt <= now()) {
+        entries.delete(id);
+        return Promise.resolve(null);
+      }
+      if (!entry.value) return Promise.resolve(null);
+      put(id, entry);
+      // A copy: callers must not be able to change what the next request sees.
+      return Promise.resolve(structuredClone(entry.value));
+    },
+    set(id, value, ttlSeconds) {
+      const current = entries.get(id);
+      if (current?.value === null && current.expiresAt > now()) return Promise.resolve();
+      put(id, { value: structuredClone(value), expiresAt: now() + ttlSeconds * 1000 });
+      return Promise.resolve();
+    },
+    delete(ids) {
+      for (const id of ids) put(id, { value: null, expiresAt: now() + tombstoneMs });
+      return Promise.resolve();
+    },
+  };
+}

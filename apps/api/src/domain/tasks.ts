@@ -1,0 +1,91 @@
+import * as db from '@taskboard/db';
+import {
+  AppError,
+  type Board,
+  type BoardColumn,
+  type BoardColumnInput,
+  type BoardInput,
+  type CreateTaskInput,
+  type ListTasksInput,
+  type MoveTaskInput,
+  type Task,
+  type TaskList,
+  type TaskRefInput,
+  type UpdateTaskInput,
+  type User,
+} from '@taskboard/schema';
+import type { AppDeps } from '../deps';
+import { assertActive, requireProjectRole, requireTaskRole } from './access';
+import { commit } from './commit';
+
+export async function listTasks(deps: AppDeps, user: User, input: ListTasksInput): Promise<TaskList> {
+  // A named project must be visible; without one the list covers the caller's projects.
+  if (input.projectId !== undefined) await requireProjectRole(deps, user, input.projectId, 'viewer');
+  return db.listTasks(deps.db, input, { userId: user.id, all: user.role === 'admin' });
+}
+
+export async function getTask(deps: AppDeps, user: User, taskId: string): Promise<Task> {
+  const { task } = await requireTaskRole(deps, user, taskId, 'viewer');
+  return task;
+}
+
+export async function createTask(deps: AppDeps, user: User, input: CreateTaskInput): Promise<Task> {
+  let projectId = input.projectId;
+  if (projectId === undefined) {
+    const inbox = await db.getInboxProject(deps.db, user.id);
+    if (!inbox) throw new AppError('NOT_FOUND', 'You have no Inbox project');
+    projectId = inbox.id;
+  }
+  const { project } = await requireProjectRole(deps, user, projectId, 'editor');
+  assertActive(project);
+  return commit(deps, user.id, (uow) =>
+    db.createTask(uow, {
+      projectId: project.id,
+      title: input.title,
+      description: input.description,
+      status: input.status,
+      priority: input.priority,
+      assigneeId: input.assigneeId,
+      dueDate: input.dueDate,
+      createdById: user.id,
+    }),
+  );
+}
+
+export async function updateTask(deps: AppDeps, user: User, input: UpdateTaskInput): Promise<Task> {
+  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
+  assertActive(project);
+  const { id, expectedVersion, ...changes } = input;
+  return commit(deps, user.id, (uow) => db.updateTask(uow, id, changes, expectedVersion));
+}
+
+export async function moveTask(deps: AppDeps, user: User, input: MoveTaskInput): Promise<Task> {
+  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
+  assertActive(project);
+  const { id, expectedVersion, ...move } = input;
+  return commit(deps, user.id, (uow) => db.moveTask(uow, id, move, expectedVersion));
+}
+
+export async function deleteTask(deps: AppDeps, user: User, input: TaskRefInput): Promise<void> {
+  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
+  assertActive(project);
+  await commit(deps, user.id, (uow) => db.deleteTask(uow, input.id, input.expectedVersion));
+}
+
+export async function getBoard(deps: AppDeps, user: User, input: BoardInput): Promise<Board> {
+  const { project } = await requireProjectRole(deps, user, input.projectId, 'viewer');
+  // The event id is read first: an event committed while the columns are read is replayed
+  // (and applied idempotently) rather than missed.
+  const lastEventId = await db.latestProjectEventId(deps.db, project.id);
+  const columns = await db.getBoardColumns(deps.db, project.id, input.limit);
+  return { project, columns, lastEventId };
+}
+
+export async function getBoardColumn(
+  deps: AppDeps,
+  user: User,
+  input: BoardColumnInput,
+): Promise<BoardColumn> {
+  await requireProjectRole(deps, user, input.projectId, 'viewer');
+  return db.getBoardColumn(deps.db, input.projectId, input.status, input.cursor, input.limit);
+}

@@ -1,0 +1,110 @@
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import { z } from 'zod';
+import {
+  AppError,
+  appErrorStatus,
+  taskSchema,
+  validationDetails,
+  type AppErrorCode,
+  type AppErrorData,
+} from '@taskboard/schema';
+
+/** How each application code travels as a tRPC error (which fixes the HTTP status). */
+const trpcCodeOf: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION_ERROR: 'BAD_REQUEST',
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  USER_EXISTS: 'CONFLICT',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+};
+
+/** tRPC's own errors (bad JSON, unknown procedure, input schema, …) in application codes. */
+const appCodeOfTrpc: Partial<Record<TRPC_ERROR_CODE_KEY, AppErrorCode>> = {
+  PARSE_ERROR: 'BAD_REQUEST',
+  BAD_REQUEST: 'BAD_REQUEST',
+  METHOD_NOT_SUPPORTED: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'BAD_REQUEST',
+  UNSUPPORTED_MEDIA_TYPE: 'BAD_REQUEST',
+  UNPROCESSABLE_CONTENT: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+};
+
+/** Wraps an application error so tRPC answers it with the right status. */
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: trpcCodeOf[error.code], message: error.message, cause: error });
+}
+
+/** The application error behind a tRPC error, if there is one. */
+export function appErrorOf(error: TRPCError): AppError | null {
+  return error.cause instanceof AppError ? error.cause : null;
+}
+
+export interface FormattedError {
+  message: string;
+  data: AppErrorData & { path: string | null };
+}
+
+/**
+ * The one error contract (SPEC.md "Errors") for every tRPC error: application code, HTTP
+ * status, details and procedure path. Anything unexpected becomes INTERNAL_SERVER_ERROR with
+ * a generic message: no stack, SQL or internals leave the server.
+ */
+export function formatError(error: TRPCError, path: string | undefined): FormattedError {
+  const at = path ?? null;
+  const appError = appErrorOf(error);
+  if (appError) {
+    return { message: appError.message, data: { ...dataOf(appError), path: at } };
+  }
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof z.ZodError) {
+    return {
+      message: 'Invalid input',
+      data: {
+        appCode: 'VALIDATION_ERROR',
+        httpStatus: 400,
+        details: validationDetails(error.cause.issues),
+        path: at,
+      },
+    };
+  }
+  const appCode = appCodeOfTrpc[error.code];
+  if (appCode) return { message: error.message, data: { ...plainData(appCode), path: at } };
+  return {
+    message: 'Internal server error',
+    data: { ...plainData('INTERNAL_SERVER_ERROR'), path: at },
+  };
+}
+
+/** The data of a code when there is nothing more to say than the code. */
+function plainData(appCode: AppErrorCode): AppErrorData {
+  switch (appCode) {
+    case 'VALIDATION_ERROR':
+      return { appCode, httpStatus: 400, details: {} };
+    case 'CONFLICT':
+      return { appCode, httpStatus: 409, details: null };
+    default:
+      return { appCode, httpStatus: appErrorStatus[appCode], details: null };
+  }
+}
+
+function dataOf(error: AppError): AppErrorData {
+  if (error.code === 'VALIDATION_ERROR') {
+    const details = z.record(z.string(), z.string()).safeParse(error.details);
+    return { appCode: 'VALIDATION_ERROR', httpStatus: 400, details: details.data ?? {} };
+  }
+  if (error.code === 'CONFLICT') {
+    const details = conflictDetailsSchema.safeParse(error.details);
+    return { appCode: 'CONFLICT', httpStatus: 409, details: details.data ?? null };
+  }
+  return plainData(error.code);
+}
+
+const conflictDetailsSchema = z.object({ task: taskSchema });

@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import type { Config } from '../config';
+
+/** Methods that never change data (tRPC queries are GETs), so they need no CSRF check. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const JSON_MEDIA_TYPE = 'application/json';
+
+type Surface = 'trpc' | 'rest';
+
+interface Refusal {
+  code: 'FORBIDDEN' | 'BAD_REQUEST';
+  status: 403 | 400;
+  message: string;
+}
+
+/**
+ * Cross-site request forgery guard for the API surfaces (`/trpc`, `/api/`), STACK-NOTES.md
+ * "CSRF gap". A cross-site HTML form can POST `multipart/form-data`,
+ * `application/x-www-form-urlencoded` or `text/plain` with the user's cookie and no CORS
+ * preflight, and tRPC accepts form data as a mutation. So every request that may change data:
+ *
+ * - when it carries a cookie, must come from an allowed `Origin` (or say
+ *   `Sec-Fetch-Site: same-origin`); a request authenticated only by `Authorization: Bearer`
+ *   cannot be forged by a browser and is not origin-checked;
+ * - must be JSON (which no form can send). tRPC's client always declares it; on the REST
+ *   surface a request without a body (`DELETE /projects/{id}` from curl) may omit it.
+ *
+ * Refusals answer in the error contract of the surface: tRPC's error shape (which the tRPC
+ * client reads as `error.data`) under `/trpc`, the REST error body under `/api/`.
+ */
+export function registerCsrfGuard(app: FastifyInstance, config: Pick<Config, 'allowedOrigins'>) {
+  const allowedOrigins = new Set(
+    config.allowedOrigins.map(originOf).filter((origin) => origin !== null),
+  );
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const surface = surfaceOf(request.url);
+    if (!surface) return;
+    const refusal = originRefusal(request, allowedOrigins) ?? contentTypeRefusal(request, surface);
+    if (!refusal) return;
+
+    request.log.info(
+      { reason: refusal.message, origin: request.headers.origin ?? null },
+      'request refused by the CSRF guard',
+    );
+    return reply
+      .code(refusal.status)
+      .header('cache-control', 'no-store')
+      .send(surface === 'trpc' ? trpcErrorBody(refusal) : restErrorBody(refusal, request));
+  });
+}
+
+function surfaceOf(url: string): Surface | null {
+  const path = url.split('?', 1)[0] ?? '';
+  if (path === '/trpc' || path.startsWith('/trpc/')) return 'trpc';
+  if (path.startsWith('/api/')) return 'rest';
+  return null;
+}
+
+function originRefusal(request: FastifyRequest, allowed: ReadonlySet<string>): Refusal | null {
+  if (!request.headers.cookie) return null;
+  if (request.headers['sec-fetch-site'] === 'same-origin') return null;
+  const origin = request.headers.origin;
+  if (origin !== undefined && allowed.has(originOf(origin) ?? '')) return null;
+  return { code: 'FORBIDDEN', status: 403, message: 'Cross-site request refused' };
+}
+
+function contentTypeRefusal(request: FastifyRequest, surface: Surface): Refusal | null {
+  const header = request.headers['content-type'];
+  if (header === undefined && surface === 'rest' && !hasBody(request)) return null;
+  const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
+  if (mediaType === JSON_MEDIA_TYPE) return null;
+  return {
+    code: 'BAD_REQUEST',
+    status: 400,
+    message: `Unsupported content type: send ${JSON_MEDIA_TYPE}`,
+  };
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
+}
+
+/** `scheme://host[:port]`, normalised (lower case, no default port); null when not a URL. */
+function originOf(value: string): string | null {
+  try {
+    const origin = new URL(value).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/** What tRPC itself answers for an error, formatted by our error formatter (errors.ts). */
+function trpcErrorBody(refusal: Refusal) {
+  return {
+    error: {
+      message: refusal.message,
+      code: TRPC_ERROR_CODES_BY_KEY[refusal.code],
+      data: {
+        code: refusal.code,
+        appCode: refusal.code,
+        httpStatus: refusal.status,
+        details: null,
+        path: null,
+      },
+    },
+  };
+}
+
+/** SPEC.md "Errors": the REST error body. */
+function restErrorBody(refusal: Refusal, request: FastifyRequest) {
+  return {
+    error: {
+      code: refusal.code,
+      message: refusal.message,
+      details: null,
+      timestamp: new Date().toISOString(),
+      path: request.url.split('?', 1)[0] ?? request.url,
+    },
+  };
+}

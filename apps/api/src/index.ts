@@ -1,0 +1,3 @@
+export { buildServer, type ServerOptions } from './server';
+export { loadConfig, type Config } from './config';
+export type { AppRouter } from './router';

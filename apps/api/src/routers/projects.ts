@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import {
+  archiveProjectInputSchema,
+  createProjectInputSchema,
+  listProjectsInputSchema,
+  projectIdInputSchema,
+  projectSchema,
+  projectWithRoleSchema,
+  updateProjectInputSchema,
+} from '@taskboard/schema';
+import * as projects from '../domain/projects';
+import { authedProcedure, router } from '../trpc';
+
+export const projectsRouter = router({
+  list: authedProcedure
+    .input(listProjectsInputSchema)
+    .output(z.array(projectWithRoleSchema))
+    .query(({ ctx, input }) => projects.listProjects(ctx.deps, ctx.auth.user, input)),
+  get: authedProcedure
+    .input(projectIdInputSchema)
+    .output(projectWithRoleSchema)
+    .query(({ ctx, input }) => projects.getProject(ctx.deps, ctx.auth.user, input.id)),
+  create: authedProcedure
+    .input(createProjectInputSchema)
+    .output(projectWithRoleSchema)
+    .mutation(({ ctx, input }) => projects.createProject(ctx.deps, ctx.auth.user, input)),
+  update: authedProcedure
+    .input(updateProjectInputSchema)
+    .output(projectSchema)
+    .mutation(({ ctx, input }) => projects.updateProject(ctx.deps, ctx.auth.user, input)),
+  archive: authedProcedure
+    .input(archiveProjectInputSchema)
+    .output(projectSchema)
+    .mutation(({ ctx, input }) => projects.archiveProject(ctx.deps, ctx.auth.user, input)),
+  delete: authedProcedure
+    .input(projectIdInputSchema)
+    .output(z.object({ id: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      await projects.deleteProject(ctx.deps, ctx.auth.user, input.id);
+      return { id: input.id };
+    }),
+});

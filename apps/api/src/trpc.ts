@@ -1,0 +1,40 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Context } from './context';
+import { appErrorOf, formatError, toTRPCError } from './errors';
+
+const t = initTRPC.context<Context>().create({
+  // Never put stacks in responses, in any environment.
+  isDev: false,
+  errorFormatter({ shape, error, path }) {
+    const formatted = formatError(error, path);
+    return { ...shape, message: formatted.message, data: { code: shape.data.code, ...formatted.data } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain code throws AppError; this gives it the tRPC code (and so the HTTP status) it maps to. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const appError = result.ok ? null : appErrorOf(result.error);
+  if (appError) throw toTRPCError(appError);
+  return result;
+});
+
+/** Per-procedure request count and latency for /metrics. */
+const timing = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const outcome = result.ok ? 'ok' : result.error.code;
+  ctx.deps.metrics.observeProcedure(path, type, outcome, (performance.now() - started) / 1000);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(timing).use(appErrors);
+
+/** Requires a signed-in user; `ctx.auth` is non-null after it. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  return next({ ctx: { ...ctx, auth: ctx.auth } });
+});

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { FastifyInstance } from 'fastify';
+import { createDisposableDatabase, type DisposableDatabase } from '@taskboard/db/testing';
+import type { AppErrorData } from '@taskboard/schema';
+import { loadConfig, type Config } from '../../src/config';
+import type { AppRouter } from '../../src/router';
+import { buildServer } from '../../src/server';
+
+/**
+ * What this vitest project runs on: `pglite` (embedded database, in-process backends) or
+ * `postgres` (TEST_DATABASE_URL, and Redis at REDIS_URL, both required).
+ */
+export const engine = process.env.TEST_DB_ENGINE === 'postgres' ? 'postgres' : 'pglite';
+
+export const ORIGIN = 'http://localhost:5173';
+
+/**
+ * Redis keys of this test file's servers: shared by its servers (as instances of one
+ * deployment), apart from other files and earlier runs (sign-in counters live 15 minutes).
+ */
+const REDIS_KEY_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
+
+function redisUrl(): string | undefined {
+  if (engine === 'pglite') return undefined;
+  const url = process.env.REDIS_URL;
+  if (!url) {
+    throw new Error('REDIS_URL is not set: the postgres suite runs against a real Redis.');
+  }
+  return url;
+}
+
+export function createTestDatabase(): Promise<DisposableDatabase> {
+  return createDisposableDatabase({ engine, serverUrl: process.env.TEST_DATABASE_URL });
+}
+
+/** A manually moved clock: `advance` jumps ahead, e.g. past a session's expiry. */
+export function testClock(start = new Date('2026-01-01T00:00:00Z')) {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advance(ms: number) {
+      current += ms;
+    },
+  };
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:41234` */
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A real server listening on an ephemeral port, on the given (shared) database. */
+export async function startServer(
+  database: DisposableDatabase,
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ALLOWED_ORIGINS: ORIGIN,
+    RATE_LIMIT_MAX: '1000000',
+    ...(redisUrl() && { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX }),
+    ...options.env,
+  });
+  const app = await buildServer(config, { database, ...(options.now && { now: options.now }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return { app, url: `http://127.0.0.1:${address.port}`, config, close: () => app.close() };
+}
+
+/** The real tRPC client over HTTP, signed in with a bearer token when one is given. */
+export function client(server: { url: string }, token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${server.url}/trpc`,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+export type Client = ReturnType<typeof client>;
+
+/** The error contract's data of a failed call (fails the test if the call succeeded). */
+export async function errorOf(call: Promise<unknown>): Promise<AppErrorData & { path: string | null }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) {
+      const data: unknown = error.data;
+      if (isErrorData(data)) return data;
+    }
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function isErrorData(value: unknown): value is AppErrorData & { path: string | null } {
+  return typeof value === 'object' && value !== null && 'appCode' in value && 'httpStatus' in value;
+}
+
+let counter = 0;
+/** Registers a fresh user; returns the token and a client signed in as them. */
+export async function signUp(server: { url: string }, name = 'Ada') {
+  counter += 1;
+  const email = `${name.toLowerCase()}-${counter}-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const result = await client(server).auth.register.mutate({ email, name, password });
+  return { ...result, email, password, api: client(server, result.token) };
+}
