@@ -92,7 +92,12 @@ const statements = [
     count bigint not null default 0 check (count >= 0),
     primary key (project_id, status)
   )`,
+  // A loss is applied as an UPDATE, not an upsert: PostgreSQL checks an upsert's proposed row
+  // (count >= 0) before it finds the conflict. Deltas go in key order so two statements that
+  // touch the same counters lock them in the same order and cannot deadlock.
   `create function project_task_counts_apply() returns trigger language plpgsql as $$
+  declare
+    delta record;
   begin
     if tg_op = 'INSERT' then
       insert into project_task_counts as c (project_id, status, count)
@@ -104,13 +109,22 @@ const statements = [
       where c.project_id = d.project_id and c.status = d.status;
     else
       -- Only status changes move a count; an edit of the title touches no counter row.
-      insert into project_task_counts as c (project_id, status, count)
-      select project_id, status, sum(n) from (
-        select project_id, status, -1 as n from old_rows
-        union all
-        select project_id, status, 1 as n from new_rows
-      ) d group by 1, 2 having sum(n) <> 0
-      on conflict (project_id, status) do update set count = c.count + excluded.count;
+      for delta in
+        select project_id, status, sum(n) as n from (
+          select project_id, status, -1 as n from old_rows
+          union all
+          select project_id, status, 1 as n from new_rows
+        ) d group by 1, 2 having sum(n) <> 0 order by 1, 2
+      loop
+        if delta.n > 0 then
+          insert into project_task_counts as c (project_id, status, count)
+          values (delta.project_id, delta.status, delta.n)
+          on conflict (project_id, status) do update set count = c.count + delta.n;
+        else
+          update project_task_counts c set count = c.count + delta.n
+          where c.project_id = delta.project_id and c.status = delta.status;
+        end if;
+      end loop;
     end if;
     return null;
   end $$`,
