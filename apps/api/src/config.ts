@@ -12,12 +12,20 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z
     .string()
     .default('http://localhost:5173,http://localhost:3000')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url()).min(1)),
   COOKIE_SECURE: z.stringbool().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every Redis key and channel, so deployments (or test runs) can share a Redis. */
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('taskboard:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('taskboard:'),
   /** Set when a reverse proxy fronts the API, so X-Forwarded-For names the client. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Requests per minute per client IP across the API (sign-in has its own, stricter limits). */

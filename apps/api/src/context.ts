@@ -1,6 +1,10 @@
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import type { ValidatedSession } from './auth/sessions';
 import type { AppDeps } from './deps';
+import { CLOSE_SESSION_ENDED, type ConnectionRegistry } from './live/connections';
 
 export const SESSION_COOKIE = 'taskboard_session';
 
@@ -57,4 +61,59 @@ export async function createHttpContext(
     setSessionCookie,
     clearSessionCookie,
   };
+}
+
+const connectionParamsSchema = z
+  .object({ token: z.string().max(256) })
+  .partial()
+  .nullable();
+
+/** Longest a timer may wait (setTimeout's limit is ~24.8 days). */
+const MAX_TIMER_MS = 24 * 60 * 60_000;
+
+/**
+ * The context of one WebSocket connection (created once per connection). The session comes
+ * from `connectionParams.token` (machines) or the upgrade request's cookie (browsers). The
+ * connection is closed when its session is revoked (via the registry) or expires.
+ */
+export async function createWsContext(
+  deps: AppDeps,
+  registry: ConnectionRegistry,
+  request: FastifyRequest,
+  socket: WebSocket,
+  connectionParams: unknown,
+): Promise<Context> {
+  const params = connectionParamsSchema.safeParse(connectionParams ?? null);
+  const cookieToken = fastifyCookie.parse(request.headers.cookie ?? '')[SESSION_COOKIE];
+  const token = (params.success ? params.data?.token : undefined) ?? cookieToken ?? null;
+  const auth = token ? await deps.sessions.validate(token) : null;
+  if (auth && token) {
+    registry.add(auth.session.id, socket);
+    watchExpiry(deps, token, auth.session.expiresAt, socket);
+  }
+  return {
+    deps,
+    auth,
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+    log: request.log,
+    setSessionCookie: () => undefined,
+    clearSessionCookie: () => undefined,
+  };
+}
+
+/** At the session's expiry, checks it again (it may have been renewed) and closes if it ended. */
+function watchExpiry(deps: AppDeps, token: string, expiresAt: Date, socket: WebSocket): void {
+  const delay = Math.min(Math.max(expiresAt.getTime() - deps.now().getTime(), 0), MAX_TIMER_MS);
+  const timer = setTimeout(() => {
+    void deps.sessions.validate(token).then((auth) => {
+      if (!auth) socket.close(CLOSE_SESSION_ENDED, 'session ended');
+      else if (socket.readyState === socket.OPEN)
+        watchExpiry(deps, token, auth.session.expiresAt, socket);
+    });
+  }, delay);
+  timer.unref();
+  socket.once('close', () => {
+    clearTimeout(timer);
+  });
 }

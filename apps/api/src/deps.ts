@@ -4,7 +4,7 @@ import type { PasswordHasher } from './auth/passwords';
 import type { SessionManager } from './auth/sessions';
 import type { SignInThrottle } from './auth/sign-in-throttle';
 import type { Config } from './config';
-import type { EventPublisher } from './events/publisher';
+import type { EventBus } from './events/bus';
 import type { Metrics } from './http/metrics';
 
 /** What procedures work with, chosen once by `buildServer` from the configuration. */
@@ -14,7 +14,8 @@ export interface AppDeps {
   sessions: SessionManager;
   passwords: PasswordHasher;
   signInThrottle: SignInThrottle;
-  publisher: EventPublisher;
+  /** Committed events and session revocations, to every instance. */
+  bus: EventBus;
   metrics: Metrics;
   /** The clock; tests inject their own to move time. */
   now: () => Date;

@@ -1,5 +1,6 @@
 import { authRouter } from './routers/auth';
 import { boardRouter } from './routers/board';
+import { eventsRouter } from './routers/events';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
 import { tasksRouter } from './routers/tasks';
@@ -11,6 +12,7 @@ export const appRouter = router({
   members: membersRouter,
   tasks: tasksRouter,
   board: boardRouter,
+  events: eventsRouter,
 });
 
 /** The router's type: the one thing clients import from the API (as a type only). */

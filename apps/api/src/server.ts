@@ -3,18 +3,24 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyWebsocket from '@fastify/websocket';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@taskboard/db';
 import { createPasswordHasher } from './auth/passwords';
 import { createSessionCache } from './auth/session-cache';
 import { createSessionManager } from './auth/sessions';
 import { createSignInThrottle } from './auth/sign-in-throttle';
 import type { Config } from './config';
-import { createHttpContext } from './context';
+import { createHttpContext, createWsContext } from './context';
 import type { AppDeps } from './deps';
 import { appErrorOf } from './errors';
-import { createInProcessPublisher } from './events/publisher';
+import { createInProcessBus } from './events/bus';
+import { createRedisBus } from './events/redis-bus';
+import { registerWebSocketGuard } from './http/websocket-guard';
+import { createConnectionRegistry, limitMessageRate } from './live/connections';
 import { registerCsrfGuard } from './http/csrf';
 import { registerHealthRoutes } from './http/health';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
@@ -81,6 +87,12 @@ export async function buildServer(
 
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
+  const bus = redis ? createRedisBus(redis, prefix, app.log) : createInProcessBus();
+  app.addHook('onClose', () => bus.close());
+  const registry = createConnectionRegistry();
+  bus.onRevokedSessions((ids) => {
+    registry.closeSessions(ids);
+  });
   const deps: AppDeps = {
     config,
     db: database.db,
@@ -88,6 +100,9 @@ export async function buildServer(
       db: database.db,
       cache: createSessionCache(redis, app.log, { keyPrefix: `${prefix}session:` }),
       now,
+      onRevoked: (ids) => {
+        bus.publishRevokedSessions(ids);
+      },
     }),
     passwords: createPasswordHasher(),
     signInThrottle: createSignInThrottle({
@@ -96,7 +111,7 @@ export async function buildServer(
       log: app.log,
       keyPrefix: `${prefix}signin:`,
     }),
-    publisher: createInProcessPublisher(),
+    bus,
     metrics,
     now,
   };
@@ -113,8 +128,11 @@ export async function buildServer(
   });
   scheduleSessionCleanup(app, database.db, now);
   registerCsrfGuard(app, config);
+  registerWebSocketGuard(app, config);
   registerHealthRoutes(app, { db: database.db, redis });
   registerMetricsRoute(app, metrics);
+
+  await registerLiveTransport(app, deps, registry);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -136,4 +154,58 @@ export async function buildServer(
   });
 
   return app;
+}
+
+/** WebSocket messages larger than this are refused (and the connection closed). */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * tRPC subscriptions over WebSocket on `/trpc`, the API's own port. The upgrade passes the
+ * Fastify hooks (origin check, rate limit) first; each connection gets keep-alive pings, a
+ * message-size and a message-rate limit. On close, clients are told to reconnect (to another
+ * instance) before their sockets are closed, so they resume without losing events.
+ */
+async function registerLiveTransport(
+  app: FastifyInstance,
+  deps: AppDeps,
+  registry: ReturnType<typeof createConnectionRegistry>,
+): Promise<void> {
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_MESSAGE_BYTES },
+    // Closing happens below, after the reconnect notice.
+    preClose: () => undefined,
+  });
+  const requests = new WeakMap<IncomingMessage, FastifyRequest>();
+  const onConnection = getWSConnectionHandler<AppRouter>({
+    wss: app.websocketServer,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    createContext: ({ req, res, info }) => {
+      const request = requests.get(req);
+      if (!request) throw new Error('WebSocket without its upgrade request');
+      return createWsContext(deps, registry, request, res, info.connectionParams);
+    },
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {
+        app.log.error({ err: error.cause ?? error, path }, 'subscription failed');
+      }
+    },
+  });
+  app.get('/trpc', { websocket: true }, (socket, request) => {
+    requests.set(request.raw, request);
+    deps.metrics.openWebSockets.inc();
+    socket.once('close', () => {
+      deps.metrics.openWebSockets.dec();
+    });
+    limitMessageRate(socket);
+    onConnection(socket, request.raw);
+  });
+  app.addHook('preClose', async () => {
+    const reconnect = JSON.stringify({ id: null, method: 'reconnect' });
+    for (const socket of app.websocketServer.clients) {
+      if (socket.readyState === socket.OPEN) socket.send(reconnect);
+    }
+    for (const socket of app.websocketServer.clients) socket.close(1001, 'server shutting down');
+    await Promise.resolve();
+  });
 }

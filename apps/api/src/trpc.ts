@@ -7,7 +7,11 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error, path }) {
     const formatted = formatError(error, path);
-    return { ...shape, message: formatted.message, data: { code: shape.data.code, ...formatted.data } };
+    return {
+      ...shape,
+      message: formatted.message,
+      data: { code: shape.data.code, ...formatted.data },
+    };
   },
 });
 

@@ -31,41 +31,75 @@ export async function appendEvents(
 ): Promise<ProjectEvent[]> {
   if (pending.length === 0) return [];
   await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(trx);
+  // Under the lock the newest ids cannot move, so each chain is read once and then extended here.
+  const lastOfProject = new Map<string, number | null>();
+  const lastOfRecipient = new Map<string, number | null>();
   const written: ProjectEvent[] = [];
   for (const event of pending) {
-    if (event.body.type === 'project.deleted') {
-      const { rows } = await sql<{ id: string | number; now: Date }>`
-        select nextval(pg_get_serial_sequence('project_events', 'id')) as id, now() as now
-      `.execute(trx);
-      const row = rows[0];
-      if (!row) throw new Error('nextval returned no row');
-      written.push(toEvent({ ...event, id: row.id, createdAt: row.now }));
-      continue;
+    if (!lastOfProject.has(event.projectId)) {
+      lastOfProject.set(event.projectId, await newestId(trx, 'projectId', event.projectId));
     }
-    const row = await trx
-      .insertInto('projectEvents')
-      .values({
-        projectId: event.projectId,
-        type: event.body.type,
-        actorId: event.actorId,
-        recipientId: event.recipientId,
-        payload: JSON.stringify(event.body.payload),
-      })
-      .returning(['id', 'createdAt'])
-      .executeTakeFirstOrThrow();
-    written.push(toEvent({ ...event, id: row.id, createdAt: row.createdAt }));
+    const previousId = lastOfProject.get(event.projectId) ?? null;
+    let previousRecipientEventId: number | null = null;
+    if (event.recipientId !== null) {
+      if (!lastOfRecipient.has(event.recipientId)) {
+        lastOfRecipient.set(event.recipientId, await newestId(trx, 'recipientId', event.recipientId));
+      }
+      previousRecipientEventId = lastOfRecipient.get(event.recipientId) ?? null;
+    }
+    const chain = { previousId, previousRecipientEventId };
+    const row =
+      event.body.type === 'project.deleted'
+        ? await reserveId(trx)
+        : await trx
+            .insertInto('projectEvents')
+            .values({
+              projectId: event.projectId,
+              type: event.body.type,
+              actorId: event.actorId,
+              recipientId: event.recipientId,
+              ...chain,
+              payload: JSON.stringify(event.body.payload),
+            })
+            .returning(['id', 'createdAt'])
+            .executeTakeFirstOrThrow();
+    const id = Number(row.id);
+    lastOfProject.set(event.projectId, id);
+    if (event.recipientId !== null) lastOfRecipient.set(event.recipientId, id);
+    written.push({
+      id,
+      projectId: event.projectId,
+      actorId: event.actorId,
+      recipientId: event.recipientId,
+      ...chain,
+      createdAt: iso(row.createdAt),
+      ...event.body,
+    });
   }
   return written;
 }
 
-function toEvent(event: PendingEvent & { id: string | number; createdAt: Date }): ProjectEvent {
-  return {
-    id: Number(event.id),
-    projectId: event.projectId,
-    actorId: event.actorId,
-    createdAt: iso(event.createdAt),
-    ...event.body,
-  };
+async function newestId(
+  trx: Executor,
+  column: 'projectId' | 'recipientId',
+  value: string,
+): Promise<number | null> {
+  const row = await trx
+    .selectFrom('projectEvents')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where(column, '=', value)
+    .executeTakeFirst();
+  return row?.id == null ? null : Number(row.id);
+}
+
+/** An id from the events' sequence, for an event that has no row (`project.deleted`). */
+async function reserveId(trx: Executor): Promise<{ id: string | number; createdAt: Date }> {
+  const { rows } = await sql<{ id: string | number; createdAt: Date }>`
+    select nextval(pg_get_serial_sequence('project_events', 'id')) as id, now() as created_at
+  `.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error('nextval returned no row');
+  return row;
 }
 
 interface EventRow {
@@ -73,9 +107,24 @@ interface EventRow {
   projectId: string;
   type: string;
   actorId: string | null;
+  recipientId: string | null;
+  previousId: string | number | null;
+  previousRecipientEventId: string | number | null;
   payload: unknown;
   createdAt: Date;
 }
+
+const eventColumns = [
+  'id',
+  'projectId',
+  'type',
+  'actorId',
+  'recipientId',
+  'previousId',
+  'previousRecipientEventId',
+  'payload',
+  'createdAt',
+] as const;
 
 /** Rows come back through the same schema the API publishes, so a bad row cannot leak out. */
 function fromRow(row: EventRow): ProjectEvent {
@@ -84,6 +133,10 @@ function fromRow(row: EventRow): ProjectEvent {
     id: Number(row.id),
     projectId: row.projectId,
     actorId: row.actorId,
+    recipientId: row.recipientId,
+    previousId: row.previousId === null ? null : Number(row.previousId),
+    previousRecipientEventId:
+      row.previousRecipientEventId === null ? null : Number(row.previousRecipientEventId),
     createdAt: iso(row.createdAt),
     ...body,
   };
@@ -98,7 +151,7 @@ export async function listProjectEventsAfter(
 ): Promise<ProjectEvent[]> {
   const rows = await db
     .selectFrom('projectEvents')
-    .select(['id', 'projectId', 'type', 'actorId', 'payload', 'createdAt'])
+    .select(eventColumns)
     .where('projectId', '=', projectId)
     .where('id', '>', afterId)
     .orderBy('id')
@@ -116,7 +169,7 @@ export async function listRecipientEventsAfter(
 ): Promise<ProjectEvent[]> {
   const rows = await db
     .selectFrom('projectEvents')
-    .select(['id', 'projectId', 'type', 'actorId', 'payload', 'createdAt'])
+    .select(eventColumns)
     .where('recipientId', '=', userId)
     .where('id', '>', afterId)
     .orderBy('id')
@@ -131,6 +184,16 @@ export async function latestProjectEventId(db: Executor, projectId: string): Pro
     .selectFrom('projectEvents')
     .select((eb) => eb.fn.max('id').as('id'))
     .where('projectId', '=', projectId)
+    .executeTakeFirst();
+  return row?.id == null ? 0 : Number(row.id);
+}
+
+/** The id of the newest event addressed to the user, 0 when there is none. */
+export async function latestRecipientEventId(db: Executor, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('projectEvents')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('recipientId', '=', userId)
     .executeTakeFirst();
   return row?.id == null ? 0 : Number(row.id);
 }

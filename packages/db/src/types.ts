@@ -103,6 +103,8 @@ export interface ProjectEventsTable {
   actorId: string | null;
   /** The user the event is addressed to (a task's assignee), for `events.mine`. */
   recipientId: string | null;
+  previousId: string | number | null;
+  previousRecipientEventId: string | number | null;
   payload: ColumnType<unknown, string, never>;
   createdAt: DefaultTimestamp;
 }

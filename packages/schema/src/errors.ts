@@ -71,6 +71,11 @@ export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
   }
 }
 
+/** Narrows to the application error (`instanceof` alone would leave its code parameter `any`). */
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
 /** Turns Zod issues into the `VALIDATION_ERROR` details: field path → first message. */
 export function validationDetails(issues: readonly z.core.$ZodIssue[]): ValidationDetails {
   const details: ValidationDetails = {};

@@ -35,6 +35,15 @@ const eventEnvelopeSchema = z.object({
   id: z.number().int().min(1),
   projectId: idSchema,
   actorId: idSchema.nullable(),
+  /** The user the event is addressed to (a task's assignee), for `events.mine`. */
+  recipientId: idSchema.nullable(),
+  /**
+   * The id of the project's event before this one (null for its first): a subscriber that
+   * has seen a smaller id last knows it missed something and reads it from the log.
+   */
+  previousId: z.number().int().min(1).nullable(),
+  /** Likewise for the recipient's own stream (`events.mine`). */
+  previousRecipientEventId: z.number().int().min(1).nullable(),
   createdAt: timestampSchema,
 });
 

@@ -14,7 +14,10 @@ import { ids, project, rejectedPaths } from './fixtures';
 
 describe('project inputs', () => {
   it('trims the name and defaults the description', () => {
-    expect(createProjectInputSchema.parse({ name: '  3D printer ' })).toEqual({ name: '3D printer', description: '' });
+    expect(createProjectInputSchema.parse({ name: '  3D printer ' })).toEqual({
+      name: '3D printer',
+      description: '',
+    });
   });
 
   it.each([
@@ -39,8 +42,13 @@ describe('project inputs', () => {
   });
 
   it('archives by default and restores with archived: false', () => {
-    expect(archiveProjectInputSchema.parse({ id: ids.project })).toEqual({ id: ids.project, archived: true });
-    expect(archiveProjectInputSchema.parse({ id: ids.project, archived: false }).archived).toBe(false);
+    expect(archiveProjectInputSchema.parse({ id: ids.project })).toEqual({
+      id: ids.project,
+      archived: true,
+    });
+    expect(archiveProjectInputSchema.parse({ id: ids.project, archived: false }).archived).toBe(
+      false,
+    );
   });
 
   it('lists without input', () => {
@@ -55,7 +63,9 @@ describe('project inputs', () => {
 
 describe('membership inputs', () => {
   it('normalises the invitee email and defaults the role to editor', () => {
-    expect(addMemberInputSchema.parse({ projectId: ids.project, email: ' Grace@Example.COM ' })).toEqual({
+    expect(
+      addMemberInputSchema.parse({ projectId: ids.project, email: ' Grace@Example.COM ' }),
+    ).toEqual({
       projectId: ids.project,
       email: 'grace@example.com',
       role: 'editor',
@@ -63,30 +73,53 @@ describe('membership inputs', () => {
   });
 
   it('rejects a malformed or too long email', () => {
-    expect(rejectedPaths(addMemberInputSchema, { projectId: ids.project, email: 'grace' })).toEqual(['email']);
+    expect(rejectedPaths(addMemberInputSchema, { projectId: ids.project, email: 'grace' })).toEqual(
+      ['email'],
+    );
     expect(
-      rejectedPaths(addMemberInputSchema, { projectId: ids.project, email: `${'g'.repeat(243)}@example.com` }),
+      rejectedPaths(addMemberInputSchema, {
+        projectId: ids.project,
+        email: `${'g'.repeat(243)}@example.com`,
+      }),
     ).toEqual(['email']);
   });
 
-  it.each(['admin', 'user', 'Owner', ''])('rejects the member role %j (admin is a global role)', (role) => {
-    expect(rejectedPaths(updateMemberRoleInputSchema, { projectId: ids.project, userId: ids.user, role })).toEqual([
-      'role',
-    ]);
-  });
+  it.each(['admin', 'user', 'Owner', ''])(
+    'rejects the member role %j (admin is a global role)',
+    (role) => {
+      expect(
+        rejectedPaths(updateMemberRoleInputSchema, {
+          projectId: ids.project,
+          userId: ids.user,
+          role,
+        }),
+      ).toEqual(['role']);
+    },
+  );
 });
 
 describe('board inputs', () => {
   it('opens a column with 200 cards unless asked for fewer, at most 500', () => {
-    expect(boardInputSchema.parse({ projectId: ids.project })).toEqual({ projectId: ids.project, limit: 200 });
+    expect(boardInputSchema.parse({ projectId: ids.project })).toEqual({
+      projectId: ids.project,
+      limit: 200,
+    });
     expect(boardInputSchema.safeParse({ projectId: ids.project, limit: 500 }).success).toBe(true);
-    expect(rejectedPaths(boardInputSchema, { projectId: ids.project, limit: 501 })).toEqual(['limit']);
-    expect(rejectedPaths(boardInputSchema, { projectId: ids.project, limit: 0 })).toEqual(['limit']);
+    expect(rejectedPaths(boardInputSchema, { projectId: ids.project, limit: 501 })).toEqual([
+      'limit',
+    ]);
+    expect(rejectedPaths(boardInputSchema, { projectId: ids.project, limit: 0 })).toEqual([
+      'limit',
+    ]);
   });
 
   it('needs a cursor and a column to load more', () => {
     expect(
-      rejectedPaths(boardColumnInputSchema, { projectId: ids.project, status: 'blocked', cursor: '' }).sort(),
+      rejectedPaths(boardColumnInputSchema, {
+        projectId: ids.project,
+        status: 'blocked',
+        cursor: '',
+      }).sort(),
     ).toEqual(['cursor', 'status']);
   });
 });

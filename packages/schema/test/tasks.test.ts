@@ -15,15 +15,20 @@ import { ids, rejectedPaths, task } from './fixtures';
 
 describe('task title', () => {
   it.each([
-    ['Calibrate the extruder', 'Calibrate the extruder'],
-    ['  Calibrate  ', 'Calibrate'],
-    ['t'.repeat(200), 't'.repeat(200)],
-    [`\t${'t'.repeat(200)}\n`, 't'.repeat(200)],
-  ])('accepts %j as %j', (input, expected) => {
+    ['a plain title', 'Calibrate the extruder', 'Calibrate the extruder'],
+    ['surrounding spaces', '  Calibrate  ', 'Calibrate'],
+    ['200 characters', 't'.repeat(200), 't'.repeat(200)],
+    ['200 characters once trimmed', `\t${'t'.repeat(200)}\n`, 't'.repeat(200)],
+  ])('accepts %s', (_case, input, expected) => {
     expect(taskTitleSchema.parse(input)).toBe(expected);
   });
 
-  it.each(['', ' ', '   \t\n', 't'.repeat(201)])('rejects %j', (input) => {
+  it.each([
+    ['empty', ''],
+    ['a space', ' '],
+    ['whitespace only', '   \t\n'],
+    ['201 characters', 't'.repeat(201)],
+  ])('rejects %s', (_case, input) => {
     expect(taskTitleSchema.safeParse(input).success).toBe(false);
   });
 });
@@ -69,7 +74,10 @@ describe('createTaskInputSchema', () => {
   it.each(taskStatuses.flatMap((status) => taskPriorities.map((priority) => [status, priority])))(
     'accepts status %s with priority %s',
     (status, priority) => {
-      expect(createTaskInputSchema.parse({ title: 'x', status, priority })).toMatchObject({ status, priority });
+      expect(createTaskInputSchema.parse({ title: 'x', status, priority })).toMatchObject({
+        status,
+        priority,
+      });
     },
   );
 });
@@ -99,7 +107,10 @@ describe('dueDate', () => {
   });
 
   it('can be cleared with null on update', () => {
-    expect(updateTaskInputSchema.parse({ id: ids.task, dueDate: null })).toEqual({ id: ids.task, dueDate: null });
+    expect(updateTaskInputSchema.parse({ id: ids.task, dueDate: null })).toEqual({
+      id: ids.task,
+      dueDate: null,
+    });
   });
 });
 
@@ -112,11 +123,16 @@ describe('updateTaskInputSchema', () => {
   });
 
   it('unassigns with null', () => {
-    expect(updateTaskInputSchema.parse({ id: ids.task, assigneeId: null })).toEqual({ id: ids.task, assigneeId: null });
+    expect(updateTaskInputSchema.parse({ id: ids.task, assigneeId: null })).toEqual({
+      id: ids.task,
+      assigneeId: null,
+    });
   });
 
   it.each([0, -1, 1.5, '1'])('rejects expectedVersion %j', (expectedVersion) => {
-    expect(rejectedPaths(updateTaskInputSchema, { id: ids.task, expectedVersion })).toEqual(['expectedVersion']);
+    expect(rejectedPaths(updateTaskInputSchema, { id: ids.task, expectedVersion })).toEqual([
+      'expectedVersion',
+    ]);
   });
 
   it('rejects a whitespace-only title rather than blanking the task', () => {
@@ -129,8 +145,10 @@ describe('moveTaskInputSchema', () => {
     [{}, 'the end of the column'],
     [{ afterId: ids.task }, 'after a neighbour'],
     [{ beforeId: ids.task, afterId: null }, 'before a neighbour'],
-  ])('accepts %j (%s)', (neighbours) => {
-    expect(moveTaskInputSchema.safeParse({ id: ids.task, status: 'done', ...neighbours }).success).toBe(true);
+  ])('accepts %j (%s)', (neighbours, _placement) => {
+    expect(
+      moveTaskInputSchema.safeParse({ id: ids.task, status: 'done', ...neighbours }).success,
+    ).toBe(true);
   });
 
   it('needs a target column and well-formed neighbour ids', () => {
@@ -143,7 +161,12 @@ describe('moveTaskInputSchema', () => {
 
 describe('listTasksInputSchema', () => {
   it('defaults to page 1 of 20, by position ascending', () => {
-    expect(listTasksInputSchema.parse({})).toEqual({ page: 1, limit: 20, sort: 'position', order: 'asc' });
+    expect(listTasksInputSchema.parse({})).toEqual({
+      page: 1,
+      limit: 20,
+      sort: 'position',
+      order: 'asc',
+    });
   });
 
   it.each([
@@ -163,7 +186,9 @@ describe('listTasksInputSchema', () => {
 
   it('trims a search of at most 100 characters', () => {
     expect(listTasksInputSchema.parse({ search: '  nozzle  ' }).search).toBe('nozzle');
-    expect(listTasksInputSchema.parse({ search: ` ${'s'.repeat(100)} ` }).search).toBe('s'.repeat(100));
+    expect(listTasksInputSchema.parse({ search: ` ${'s'.repeat(100)} ` }).search).toBe(
+      's'.repeat(100),
+    );
     expect(rejectedPaths(listTasksInputSchema, { search: 's'.repeat(101) })).toEqual(['search']);
   });
 
@@ -179,7 +204,10 @@ describe('listTasksInputSchema', () => {
   });
 
   it.each(['position', 'createdAt', 'dueDate', 'priority'])('sorts by %s', (sort) => {
-    expect(listTasksInputSchema.parse({ sort, order: 'desc' })).toMatchObject({ sort, order: 'desc' });
+    expect(listTasksInputSchema.parse({ sort, order: 'desc' })).toMatchObject({
+      sort,
+      order: 'desc',
+    });
   });
 });
 

@@ -59,6 +59,8 @@ export interface SessionManagerDeps {
   db: Kysely<Database>;
   cache: SessionCache;
   now: () => Date;
+  /** Told of every revoked or expired session, so live connections using them can be closed. */
+  onRevoked?: (sessionIds: readonly string[]) => void;
 }
 
 export function generateSessionToken(): string {
@@ -72,10 +74,16 @@ export function sessionIdOf(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export function createSessionManager({ db, cache, now }: SessionManagerDeps): SessionManager {
+export function createSessionManager({
+  db,
+  cache,
+  now,
+  onRevoked = () => undefined,
+}: SessionManagerDeps): SessionManager {
   const expire = async (sessionId: string) => {
     await deleteSession(db, sessionId);
     await cache.delete([sessionId]);
+    onRevoked([sessionId]);
   };
 
   return {
@@ -133,13 +141,17 @@ export function createSessionManager({ db, cache, now }: SessionManagerDeps): Se
 
     async revoke(sessionId, userId) {
       const deleted = await deleteSession(db, sessionId, userId);
-      if (deleted) await cache.delete([sessionId]);
+      if (deleted) {
+        await cache.delete([sessionId]);
+        onRevoked([sessionId]);
+      }
       return deleted;
     },
 
     async revokeAll(userId) {
       const ids = await deleteUserSessions(db, userId);
       await cache.delete(ids);
+      onRevoked(ids);
     },
 
     async list(userId) {

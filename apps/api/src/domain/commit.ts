@@ -12,6 +12,6 @@ export async function commit<T>(
   work: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   const { result, events } = await runUnitOfWork(deps.db, actorId, work);
-  deps.publisher.publish(events);
+  deps.bus.publish(events);
   return result;
 }

@@ -19,7 +19,8 @@ export async function listMembers(deps: AppDeps, user: User, projectId: string):
 /** Invites an existing user by email. */
 export async function addMember(deps: AppDeps, user: User, input: AddMemberInput): Promise<Member> {
   const { project } = await requireProjectRole(deps, user, input.projectId, 'owner');
-  if (project.isInbox) throw new AppError('BAD_REQUEST', 'The Inbox is personal: it has no other members');
+  if (project.isInbox)
+    throw new AppError('BAD_REQUEST', 'The Inbox is personal: it has no other members');
   const invitee = await db.getUserByEmail(deps.db, input.email);
   if (!invitee) throw new AppError('NOT_FOUND', 'No user has this email address');
   return commit(deps, user.id, (uow) => db.addMember(uow, input.projectId, invitee.id, input.role));
@@ -37,7 +38,16 @@ export async function updateMemberRole(
 }
 
 /** Owners remove anyone; any member may leave by removing themselves. */
-export async function removeMember(deps: AppDeps, user: User, input: MemberRefInput): Promise<void> {
-  await requireProjectRole(deps, user, input.projectId, input.userId === user.id ? 'viewer' : 'owner');
+export async function removeMember(
+  deps: AppDeps,
+  user: User,
+  input: MemberRefInput,
+): Promise<void> {
+  await requireProjectRole(
+    deps,
+    user,
+    input.projectId,
+    input.userId === user.id ? 'viewer' : 'owner',
+  );
   await commit(deps, user.id, (uow) => db.removeMember(uow, input.projectId, input.userId));
 }

@@ -18,9 +18,14 @@ import type { AppDeps } from '../deps';
 import { assertActive, requireProjectRole, requireTaskRole } from './access';
 import { commit } from './commit';
 
-export async function listTasks(deps: AppDeps, user: User, input: ListTasksInput): Promise<TaskList> {
+export async function listTasks(
+  deps: AppDeps,
+  user: User,
+  input: ListTasksInput,
+): Promise<TaskList> {
   // A named project must be visible; without one the list covers the caller's projects.
-  if (input.projectId !== undefined) await requireProjectRole(deps, user, input.projectId, 'viewer');
+  if (input.projectId !== undefined)
+    await requireProjectRole(deps, user, input.projectId, 'viewer');
   return db.listTasks(deps.db, input, { userId: user.id, all: user.role === 'admin' });
 }
 

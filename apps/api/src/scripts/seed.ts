@@ -26,22 +26,50 @@ const people: { email: string; name: string; role: MemberRole }[] = [
   { email: 'viv@taskboard.dev', name: 'Viv Viewer', role: 'viewer' },
 ];
 
-type Seed = [title: string, status: TaskStatus, priority: TaskPriority, assignee: number | null, dueInDays: number | null, description?: string];
+type Seed = [
+  title: string,
+  status: TaskStatus,
+  priority: TaskPriority,
+  assignee: number | null,
+  dueInDays: number | null,
+  description?: string,
+];
 
 /** Due dates relative to today; negative ones are overdue. */
 const tasks: Seed[] = [
   ['Order 0.4 mm hardened steel nozzles', 'todo', 'medium', 1, 5],
-  ['Calibrate e-steps on the new extruder', 'todo', 'high', 0, -2, 'Measure 100 mm of filament, adjust, repeat until within 0.5 mm.'],
+  [
+    'Calibrate e-steps on the new extruder',
+    'todo',
+    'high',
+    0,
+    -2,
+    'Measure 100 mm of filament, adjust, repeat until within 0.5 mm.',
+  ],
   ['Design a cable chain for the X gantry', 'todo', 'low', 2, 21],
   ['Write the PETG slicer profile', 'todo', 'medium', 1, 10],
-  ['Replace the worn Y-axis belt', 'todo', 'high', 2, -5, 'The belt skips at 150 mm/s; the spare is in drawer B.'],
+  [
+    'Replace the worn Y-axis belt',
+    'todo',
+    'high',
+    2,
+    -5,
+    'The belt skips at 150 mm/s; the spare is in drawer B.',
+  ],
   ['Test input shaping with the accelerometer', 'todo', 'medium', null, 14],
   ['Add a filament runout sensor', 'todo', 'low', null, null],
   ['Document the bed levelling procedure', 'todo', 'low', 3, 30],
   ['Source a 24 V 350 W power supply', 'todo', 'medium', 0, 7],
   ['Print the enclosure hinges in ASA', 'todo', 'low', null, null],
   ['Tune PID for the hotend at 240 °C', 'in-progress', 'high', 0, 1],
-  ['Flash Klipper on the mainboard', 'in-progress', 'high', 2, -1, 'Blocked on the USB cable; use the spare from the lab.'],
+  [
+    'Flash Klipper on the mainboard',
+    'in-progress',
+    'high',
+    2,
+    -1,
+    'Blocked on the USB cable; use the spare from the lab.',
+  ],
   ['Model the part-cooling duct v3', 'in-progress', 'medium', 1, 3],
   ['Wire the thermal runaway relay', 'in-progress', 'high', 2, 2],
   ['Benchmark Benchy print times', 'in-progress', 'low', 3, 9],
@@ -62,14 +90,21 @@ async function seedUsers(uow: UnitOfWork, passwordHash: string): Promise<User[]>
       users.push(existing);
       continue;
     }
-    const user = await createUser(uow.trx, { email: person.email, name: person.name, passwordHash });
+    const user = await createUser(uow.trx, {
+      email: person.email,
+      name: person.name,
+      passwordHash,
+    });
     await createInbox(uow, user.id);
     users.push(user);
   }
   return users;
 }
 
-const handle = createDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR });
+const handle = createDatabase({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: process.env.DATA_DIR,
+});
 try {
   await migrateToLatest(handle.db);
   if (await getUserByEmail(handle.db, 'demo@taskboard.dev')) {

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  TRPCClientError,
+  wsLink,
+} from '@trpc/client';
+import { WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { createDisposableDatabase, type DisposableDatabase } from '@taskboard/db/testing';
 import type { AppErrorData } from '@taskboard/schema';
@@ -87,6 +94,23 @@ export function client(server: { url: string }, token?: string) {
 }
 
 export type Client = ReturnType<typeof client>;
+
+/**
+ * The real tRPC client over WebSocket (Node needs the `ws` implementation), authenticated
+ * with the token in the connection params. `url` may be a function so a test can point a
+ * reconnecting client at another instance.
+ */
+export function liveClient(server: { url: string } | (() => string), token?: string) {
+  const httpUrl = () => (typeof server === 'function' ? server() : server.url);
+  const ws = createWSClient({
+    url: () => `${httpUrl().replace('http', 'ws')}/trpc`,
+    WebSocket,
+    connectionParams: () => (token ? { token } : {}),
+    retryDelayMs: () => 100,
+  });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  return { api, ws, close: () => ws.close() };
+}
 
 /** The error contract's data of a failed call (fails the test if the call succeeded). */
 export async function errorOf(call: Promise<unknown>): Promise<AppErrorData & { path: string | null }> {

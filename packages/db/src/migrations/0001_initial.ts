@@ -148,6 +148,9 @@ const statements = [
     )),
     actor_id uuid references users (id) on delete set null,
     recipient_id uuid references users (id) on delete set null,
+    -- The previous event of the same project / recipient: lets subscribers detect a gap.
+    previous_id bigint,
+    previous_recipient_event_id bigint,
     payload jsonb not null,
     created_at timestamptz not null default now()
   )`,

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+
+/**
+ * Cross-site WebSocket hijacking: a page on another site can open a WebSocket to us, and the
+ * browser sends our cookie with it. Browsers always send `Origin` on a WebSocket upgrade, so
+ * an upgrade with an Origin outside the allow-list is refused before it is accepted. Clients
+ * that are not browsers (Node apps with a token) send no Origin and are not affected.
+ */
+export function registerWebSocketGuard(
+  app: FastifyInstance,
+  config: Pick<Config, 'allowedOrigins'>,
+): void {
+  const allowed = new Set(config.allowedOrigins);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowed.has(origin)) {
+      await reply
+        .code(403)
+        .send({ error: { message: 'Origin not allowed', appCode: 'FORBIDDEN' } });
+    }
+  });
+}
