@@ -96,7 +96,9 @@ export const listTasksInputSchema = z.object({
   order: sortOrderSchema.default('asc'),
   page: z.number().int().min(1).default(1),
   limit: z.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
-});
+})
+  // No input at all means every default (prefault, so the field defaults above apply).
+  .prefault({});
 export type ListTasksInput = z.infer<typeof listTasksInputSchema>;
 
 export const taskListSchema = z.object({
