@@ -48,6 +48,29 @@ export function appErrorOf(error: TRPCError): AppError | null {
   return error.cause instanceof AppError ? error.cause : null;
 }
 
+/**
+ * SQLSTATEs of text PostgreSQL cannot store: a NUL character in a `text` value (22021,
+ * "invalid byte sequence for encoding UTF8: 0x00") or in `jsonb` (22P05). Only a caller's
+ * input carries one (in a title, a search, a forged cursor, …): a bad request, not a fault.
+ */
+const UNSTORABLE_TEXT_STATES = new Set(['22021', '22P05']);
+
+/** A BAD_REQUEST for a database refusal of the caller's text, or null for any other error. */
+export function unstorableTextErrorOf(error: TRPCError): AppError | null {
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth += 1) {
+    if (
+      'code' in cause &&
+      typeof cause.code === 'string' &&
+      UNSTORABLE_TEXT_STATES.has(cause.code)
+    ) {
+      return new AppError('BAD_REQUEST', 'Text must not contain NUL characters', { cause });
+    }
+    cause = 'cause' in cause ? cause.cause : undefined;
+  }
+  return null;
+}
+
 export interface FormattedError {
   message: string;
   data: AppErrorData & { path: string | null };

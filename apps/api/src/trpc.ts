@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
-import { appErrorOf, formatError, toTRPCError } from './errors';
+import { appErrorOf, formatError, toTRPCError, unstorableTextErrorOf } from './errors';
 
 const t = initTRPC.context<Context>().create({
   // Never put stacks in responses, in any environment.
@@ -18,10 +18,15 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain code throws AppError; this gives it the tRPC code (and so the HTTP status) it maps to. */
+/**
+ * Domain code throws AppError; this gives it the tRPC code (and so the HTTP status) it maps to.
+ * Text the database refuses to store (NUL characters) is the caller's error, not a 500.
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  const appError = result.ok ? null : appErrorOf(result.error);
+  const appError = result.ok
+    ? null
+    : (appErrorOf(result.error) ?? unstorableTextErrorOf(result.error));
   if (appError) throw toTRPCError(appError);
   return result;
 });

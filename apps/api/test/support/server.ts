@@ -22,6 +22,10 @@ export const engine = process.env.TEST_DB_ENGINE === 'postgres' ? 'postgres' : '
 
 export const ORIGIN = 'http://localhost:5173';
 
+// Node 20 has no global WebSocket, and tRPC's `WebSocket` option is typed as the DOM's, which
+// the `ws` class does not match structurally: `ws` is made the global (in this test worker).
+Object.assign(globalThis, { WebSocket });
+
 /**
  * Redis keys of this test file's servers: shared by its servers (as instances of one
  * deployment), apart from other files and earlier runs (sign-in counters live 15 minutes).
@@ -104,7 +108,6 @@ export function liveClient(server: { url: string } | (() => string), token?: str
   const httpUrl = () => (typeof server === 'function' ? server() : server.url);
   const ws = createWSClient({
     url: () => `${httpUrl().replace('http', 'ws')}/trpc`,
-    WebSocket,
     connectionParams: () => (token ? { token } : {}),
     retryDelayMs: () => 100,
   });
