@@ -2,6 +2,7 @@
 // PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server of these machines.
 import { benchApi } from './api';
 import { benchDatabaseScale } from './db-scale';
+import { benchFanOut } from './fanout';
 
 const serverUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -10,3 +11,4 @@ const serverUrl =
 
 await benchDatabaseScale(serverUrl);
 await benchApi(serverUrl);
+await benchFanOut(serverUrl);

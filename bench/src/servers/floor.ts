@@ -13,7 +13,8 @@ app.get('/tasks', async () => {
   const [page, count] = await Promise.all(
     queries.map((query) => pool.query(query.sql, query.parameters)),
   );
-  return { tasks: page?.rows ?? [], total: count?.rows[0] };
+  const total: unknown = count?.rows[0];
+  return { tasks: page?.rows ?? [], total };
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
