@@ -86,7 +86,9 @@ export async function createWsContext(
   const params = connectionParamsSchema.safeParse(connectionParams ?? null);
   const cookieToken = fastifyCookie.parse(request.headers.cookie ?? '')[SESSION_COOKIE];
   const token = (params.success ? params.data?.token : undefined) ?? cookieToken ?? null;
-  const auth = token ? await deps.sessions.validate(token) : null;
+  const validated = token ? await deps.sessions.validate(token) : null;
+  // A revocation heard while this validation ran, or one a stale cache did not know of yet.
+  const auth = validated && !registry.wasRevoked(validated.session.id) ? validated : null;
   if (auth && token) {
     registry.add(auth.session.id, socket);
     watchExpiry(deps, token, auth.session.expiresAt, socket);

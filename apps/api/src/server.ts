@@ -200,6 +200,16 @@ async function registerLiveTransport(
     limitMessageRate(socket);
     onConnection(socket, request.raw);
   });
+  // An upgrade answered over HTTP by a hook that runs before the WebSocket plugin marks the
+  // request (the Origin guard's 403, the rate limit's 429) keeps its raw socket: Node has
+  // handed an upgrade's socket over and nothing else would ever close it (a leak, and
+  // `close()` would wait for it forever).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && reply.statusCode !== 101) {
+      request.raw.socket.destroy();
+    }
+    done();
+  });
   app.addHook('preClose', async () => {
     const reconnect = JSON.stringify({ id: null, method: 'reconnect' });
     for (const socket of app.websocketServer.clients) {

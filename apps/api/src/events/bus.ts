@@ -61,22 +61,44 @@ export function channelsOf(event: ProjectEvent): string[] {
     : [projectChannel(event.projectId), userChannel(event.recipientId)];
 }
 
+/**
+ * The fan-out of every in-process bus of this process. A deployment without Redis is one
+ * instance, but instances built in one process (tests share one embedded database between
+ * several) are instances of one deployment all the same: like instances sharing a Redis, they
+ * must see each other's events and revocations.
+ */
+const processFanOut = createLocalFanOut();
+
 /** The embedded default: one process, no Redis, nothing to lose. */
 export function createInProcessBus(): EventBus {
-  const local = createLocalFanOut();
+  const local = processFanOut;
+  // This instance's own listeners, dropped on close (the fan-out outlives the instance).
+  const owned = new Set<Unsubscribe>();
+  const own = (unsubscribe: Unsubscribe): Unsubscribe => {
+    owned.add(unsubscribe);
+    return () => {
+      owned.delete(unsubscribe);
+      unsubscribe();
+    };
+  };
   return {
     publish(events) {
       for (const event of events) {
         for (const channel of channelsOf(event)) local.emitEvent(channel, event);
       }
     },
-    subscribeProject: (projectId, listener) => local.onEvent(projectChannel(projectId), listener),
-    subscribeUser: (userId, listener) => local.onEvent(userChannel(userId), listener),
-    onResync: local.onResync,
+    subscribeProject: (projectId, listener) =>
+      own(local.onEvent(projectChannel(projectId), listener)),
+    subscribeUser: (userId, listener) => own(local.onEvent(userChannel(userId), listener)),
+    onResync: (listener) => own(local.onResync(listener)),
     publishRevokedSessions(sessionIds) {
       local.emitRevoked(sessionIds);
     },
-    onRevokedSessions: local.onRevoked,
-    close: () => Promise.resolve(),
+    onRevokedSessions: (listener) => own(local.onRevoked(listener)),
+    close() {
+      for (const unsubscribe of owned) unsubscribe();
+      owned.clear();
+      return Promise.resolve();
+    },
   };
 }

@@ -50,12 +50,13 @@ export function createRedisBus(redis: Redis, prefix: string, log: Log): EventBus
     subscriberWasDown = true;
   });
   subscriber.on('ready', () => {
-    void subscribeAll();
-    // Whatever was published while this connection was down is lost: catch up from the log.
-    if (subscriberWasDown) {
-      subscriberWasDown = false;
-      local.emitResync();
-    }
+    const catchUp = subscriberWasDown;
+    subscriberWasDown = false;
+    // Whatever was published while this connection was down is lost: once subscribed again
+    // (so nothing newer can slip between), subscriptions catch up from the log.
+    void subscribeAll().then(() => {
+      if (catchUp) local.emitResync();
+    });
   });
 
   // A publish that failed left every instance short of some events: once Redis answers again,

@@ -1,16 +1,41 @@
 import type { WebSocket } from 'ws';
+import { SESSION_CACHE_TTL_SECONDS } from '../auth/sessions';
 
 /** Close codes our server uses (4000–4999 is the application range). */
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_TOO_MANY_MESSAGES = 4429;
 
 /**
- * The open WebSockets of this instance by the session they authenticated with, so that
- * revoking a session (on any instance) closes its live connections here.
+ * How long a revoked session stays refused for live connections here, whatever the session
+ * cache says: an instance's in-memory cache may answer for a session revoked elsewhere for up
+ * to its TTL.
  */
-export function createConnectionRegistry() {
+export const REMEMBER_REVOKED_MS = SESSION_CACHE_TTL_SECONDS * 1000;
+
+/**
+ * The open WebSockets of this instance by the session they authenticated with, so that
+ * revoking a session (on any instance) closes its live connections here. It also remembers
+ * recently revoked sessions: a connection whose session was validated just before a
+ * revocation arrived (the announcement came while the validation ran, or a stale cache
+ * answered it) must not be let in after it.
+ */
+export function createConnectionRegistry(now: () => number = () => performance.now()) {
   const bySession = new Map<string, Set<WebSocket>>();
+  /** Session id → when its revocation was heard, oldest first. */
+  const revokedAt = new Map<string, number>();
+  const forgetOldRevocations = () => {
+    const before = now() - REMEMBER_REVOKED_MS;
+    for (const [id, at] of revokedAt) {
+      if (at > before) break;
+      revokedAt.delete(id);
+    }
+  };
   return {
+    /** Whether the session was revoked lately (such a connection is treated as signed out). */
+    wasRevoked(sessionId: string): boolean {
+      forgetOldRevocations();
+      return revokedAt.has(sessionId);
+    },
     add(sessionId: string, socket: WebSocket): void {
       let sockets = bySession.get(sessionId);
       if (!sockets) {
@@ -24,7 +49,11 @@ export function createConnectionRegistry() {
       });
     },
     closeSessions(sessionIds: readonly string[]): void {
+      forgetOldRevocations();
+      const at = now();
       for (const id of sessionIds) {
+        revokedAt.delete(id);
+        revokedAt.set(id, at);
         for (const socket of bySession.get(id) ?? []) {
           socket.close(CLOSE_SESSION_ENDED, 'session ended');
         }
