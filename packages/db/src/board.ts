@@ -88,9 +88,11 @@ export async function getBoardColumn(
   cursor: string,
   limit: number,
 ): Promise<BoardColumn> {
+  // Decoded first: a bad cursor must fail before any query starts, not leave one running.
+  const after = decodeCursor(cursor);
   const [counts, page] = await Promise.all([
     columnCounts(db, projectId),
-    columnPage(db, projectId, status, limit, decodeCursor(cursor)),
+    columnPage(db, projectId, status, limit, after),
   ]);
   return { status, count: counts[status], ...page };
 }
