@@ -79,15 +79,11 @@ export async function appendEvents(
   return written;
 }
 
-async function newestId(
-  trx: Executor,
-  column: 'projectId' | 'recipientId',
-  value: string,
-): Promise<number | null> {
-  const row = await trx
+async function newestId(db: Executor, stream: Stream, value: string): Promise<number | null> {
+  const row = await db
     .selectFrom('projectEvents')
     .select((eb) => eb.fn.max('id').as('id'))
-    .where(column, '=', value)
+    .where(stream, '=', value)
     .executeTakeFirst();
   return row?.id == null ? null : Number(row.id);
 }
@@ -142,58 +138,53 @@ function fromRow(row: EventRow): ProjectEvent {
   };
 }
 
+/** A stream of the log: one project's events, or the events addressed to one user. */
+type Stream = 'projectId' | 'recipientId';
+
+async function listEventsAfter(
+  db: Executor,
+  stream: Stream,
+  value: string,
+  afterId: number,
+  limit: number,
+): Promise<ProjectEvent[]> {
+  const rows = await db
+    .selectFrom('projectEvents')
+    .select(eventColumns)
+    .where(stream, '=', value)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
+}
+
 /** The project's events after `afterId`, oldest first: what a reconnecting board replays. */
-export async function listProjectEventsAfter(
+export function listProjectEventsAfter(
   db: Executor,
   projectId: string,
   afterId: number,
   limit = 1000,
 ): Promise<ProjectEvent[]> {
-  const rows = await db
-    .selectFrom('projectEvents')
-    .select(eventColumns)
-    .where('projectId', '=', projectId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(fromRow);
+  return listEventsAfter(db, 'projectId', projectId, afterId, limit);
 }
 
 /** Events addressed to a user (tasks assigned to them) after `afterId`, oldest first. */
-export async function listRecipientEventsAfter(
+export function listRecipientEventsAfter(
   db: Executor,
   userId: string,
   afterId: number,
   limit = 1000,
 ): Promise<ProjectEvent[]> {
-  const rows = await db
-    .selectFrom('projectEvents')
-    .select(eventColumns)
-    .where('recipientId', '=', userId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(fromRow);
+  return listEventsAfter(db, 'recipientId', userId, afterId, limit);
 }
 
 /** The id of the project's newest event, 0 when it has none. */
 export async function latestProjectEventId(db: Executor, projectId: string): Promise<number> {
-  const row = await db
-    .selectFrom('projectEvents')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .where('projectId', '=', projectId)
-    .executeTakeFirst();
-  return row?.id == null ? 0 : Number(row.id);
+  return (await newestId(db, 'projectId', projectId)) ?? 0;
 }
 
 /** The id of the newest event addressed to the user, 0 when there is none. */
 export async function latestRecipientEventId(db: Executor, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('projectEvents')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .where('recipientId', '=', userId)
-    .executeTakeFirst();
-  return row?.id == null ? 0 : Number(row.id);
+  return (await newestId(db, 'recipientId', userId)) ?? 0;
 }
