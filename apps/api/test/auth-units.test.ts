@@ -452,13 +452,15 @@ describe(`sign-in throttle (${backend})`, () => {
     });
   });
 
+  /** `count` attempts that go on to fail (each counted when it begins). */
   async function failures(count: number, attempt: { email: string; ip: string }) {
-    for (let i = 0; i < count; i += 1) await throttle.recordFailure(attempt);
+    for (let i = 0; i < count; i += 1) await throttle.begin(attempt);
   }
 
+  /** Begins an attempt: null when it may go ahead, the refusal otherwise. */
   async function refusal(attempt: { email: string; ip: string }): Promise<AppError | null> {
     try {
-      await throttle.check(attempt);
+      await throttle.begin(attempt);
       return null;
     } catch (error) {
       if (error instanceof AppError) return error;
@@ -469,8 +471,7 @@ describe(`sign-in throttle (${backend})`, () => {
   it(`allows ${SIGN_IN_MAX_FAILURES} failures per account, then refuses with Retry-After`, async () => {
     const attempt = { email: 'ada@example.com', ip: '10.0.0.1' };
     await failures(SIGN_IN_MAX_FAILURES - 1, attempt);
-    expect(await refusal(attempt)).toBeNull();
-    await throttle.recordFailure(attempt);
+    expect(await refusal(attempt)).toBeNull(); // the last one allowed
     const error = await refusal(attempt);
     expect(error?.code).toBe('TOO_MANY_REQUESTS');
     expect(error?.retryAfterSeconds).toBeGreaterThan(SIGN_IN_WINDOW_MS / 1000 - 5);
@@ -483,9 +484,21 @@ describe(`sign-in throttle (${backend})`, () => {
     expect(await refusal({ email: 'bob@example.com', ip: '10.9.9.9' })).toBeNull();
   });
 
+  it('counts attempts as they begin: simultaneous guesses cannot all pass', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 3 * SIGN_IN_MAX_FAILURES }, (_, i) =>
+        refusal({ email: 'burst@example.com', ip: `10.1.0.${i + 1}` }),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(SIGN_IN_MAX_FAILURES);
+    expect(outcomes.filter((outcome) => outcome?.code === 'TOO_MANY_REQUESTS')).toHaveLength(
+      2 * SIGN_IN_MAX_FAILURES,
+    );
+  });
+
   it('limits failures per IP across accounts', async () => {
     for (let i = 0; i < SIGN_IN_MAX_FAILURES; i += 1) {
-      await throttle.recordFailure({ email: `guess-${i}@example.com`, ip: '192.0.2.7' });
+      await throttle.begin({ email: `guess-${i}@example.com`, ip: '192.0.2.7' });
     }
     expect((await refusal({ email: 'fresh@example.com', ip: '192.0.2.7' }))?.code).toBe(
       'TOO_MANY_REQUESTS',
@@ -500,30 +513,41 @@ describe(`sign-in throttle (${backend})`, () => {
     expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
     expect(clientKeyOf('192.0.2.1')).toBe('192.0.2.1');
     for (let i = 0; i < SIGN_IN_MAX_FAILURES; i += 1) {
-      await throttle.recordFailure({ email: `v6-${i}@example.com`, ip: `2001:db8:1:2::${i + 1}` });
+      await throttle.begin({ email: `v6-${i}@example.com`, ip: `2001:db8:1:2::${i + 1}` });
     }
     expect((await refusal({ email: 'x@example.com', ip: '2001:db8:1:2:ffff::1' }))?.code).toBe(
       'TOO_MANY_REQUESTS',
     );
   });
 
-  it('a successful sign-in clears the account counter, not the IP counter', async () => {
+  it('a successful sign-in clears the account counter and is not counted for its IP', async () => {
     const attempt = { email: 'carol@example.com', ip: '198.51.100.1' };
     await failures(SIGN_IN_MAX_FAILURES - 1, attempt);
-    await throttle.recordSuccess(attempt);
+    await throttle.begin(attempt);
+    await throttle.succeeded(attempt);
     await failures(SIGN_IN_MAX_FAILURES - 1, { email: 'carol@example.com', ip: '198.51.100.2' });
     expect(await refusal({ email: 'carol@example.com', ip: '198.51.100.3' })).toBeNull();
-    await throttle.recordFailure({ email: 'dave@example.com', ip: '198.51.100.1' });
+    // The IP keeps its 9 failures: one more attempt is allowed, the next is not.
+    expect(await refusal({ email: 'dave@example.com', ip: '198.51.100.1' })).toBeNull();
     expect((await refusal({ email: 'erin@example.com', ip: '198.51.100.1' }))?.code).toBe(
       'TOO_MANY_REQUESTS',
     );
+  });
+
+  it('many successful sign-ins from one address (an office) are never throttled', async () => {
+    for (let i = 0; i < 3 * SIGN_IN_MAX_FAILURES; i += 1) {
+      const attempt = { email: `staff-${i}@example.com`, ip: '198.51.100.50' };
+      await throttle.begin(attempt);
+      await throttle.succeeded(attempt);
+    }
+    expect(await refusal({ email: 'late@example.com', ip: '198.51.100.50' })).toBeNull();
   });
 
   onMemory?.(
     'the window is fixed: 15 minutes after the first failure it opens again',
     async () => {
       const attempt = { email: 'frank@example.com', ip: '203.0.113.5' };
-      await throttle.recordFailure(attempt);
+      await throttle.begin(attempt);
       clock.advance(10 * MINUTE);
       await failures(SIGN_IN_MAX_FAILURES - 1, attempt);
       expect((await refusal(attempt))?.retryAfterSeconds).toBe(5 * 60);
@@ -546,7 +570,7 @@ describe(`sign-in throttle (${backend})`, () => {
         log: testLog(),
         keyPrefix: prefix,
       });
-      await shared.recordFailure({ email: 'grace@example.com', ip: '203.0.113.9' });
+      await shared.begin({ email: 'grace@example.com', ip: '203.0.113.9' });
       const keys = await client.keys(`${prefix}*`);
       expect(keys).toHaveLength(2);
       expect(keys).toContain(`${prefix}ip:203.0.113.9`);
@@ -566,13 +590,13 @@ describe(`sign-in throttle (${backend})`, () => {
         keyPrefix: prefix,
       });
       for (let i = 1; i < SIGN_IN_MAX_FAILURES; i += 1) {
-        await otherInstance.recordFailure({
+        await otherInstance.begin({
           email: 'grace@example.com',
           ip: `203.0.113.${i + 10}`,
         });
       }
       await expect(
-        shared.check({ email: 'grace@example.com', ip: '203.0.113.200' }),
+        shared.begin({ email: 'grace@example.com', ip: '203.0.113.200' }),
       ).rejects.toThrow(AppError);
       // Failures after the first do not extend the fixed window.
       const emailKey = keys.find((key) => key.includes(':email:'));
@@ -586,13 +610,12 @@ describe(`sign-in throttle (${backend})`, () => {
     try {
       const degraded = createSignInThrottle({ redis: dead, now: clock.now, log });
       const attempt = { email: 'heidi@example.com', ip: '203.0.113.77' };
-      for (let i = 1; i < SIGN_IN_MAX_FAILURES; i += 1) await degraded.recordFailure(attempt);
-      await expect(degraded.check(attempt)).resolves.toBeUndefined(); // each failure counted once
-      await degraded.recordFailure(attempt);
-      await expect(degraded.check(attempt)).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+      for (let i = 1; i < SIGN_IN_MAX_FAILURES; i += 1) await degraded.begin(attempt);
+      await expect(degraded.begin(attempt)).resolves.toBeUndefined(); // each counted once
+      await expect(degraded.begin(attempt)).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
       expect(log.warnings.length).toBeGreaterThan(0);
-      await degraded.recordSuccess(attempt);
-      await expect(degraded.check({ ...attempt, ip: '203.0.113.78' })).resolves.toBeUndefined();
+      await degraded.succeeded(attempt);
+      await expect(degraded.begin({ ...attempt, ip: '203.0.113.78' })).resolves.toBeUndefined();
     } finally {
       await closeRedis(dead);
     }

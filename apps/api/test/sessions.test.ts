@@ -426,6 +426,25 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
   // the window itself by auth-units.test.ts against a short-lived counter).
   const windowMovable = engine === 'pglite';
 
+  it('20 simultaneous guesses at one account: 10 are checked, the rest refused unchecked', async () => {
+    const { email } = await signUp(server, 'Burst');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        rawMutation(
+          server,
+          'auth.login',
+          { email, password: `simultaneous guess ${i}` },
+          { 'x-forwarded-for': freshIp() },
+        ),
+      ),
+    );
+    const codes = responses.map(
+      (response) => errorBodySchema.parse(response.body).error.data.appCode,
+    );
+    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS')).toHaveLength(10);
+    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(10);
+  });
+
   it('the 11th attempt on an account, even with the right password, is TOO_MANY_REQUESTS with Retry-After', async () => {
     const { email } = await signUp(server, 'Throttled');
     for (let i = 1; i <= 10; i += 1) {

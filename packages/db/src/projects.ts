@@ -6,9 +6,10 @@ import {
   type ProjectStatus,
   type ProjectWithRole,
 } from '@taskboard/schema';
+import type { Transaction } from 'kysely';
 import { toMember } from './members';
 import { iso } from './timestamps';
-import type { Executor, ProjectRow } from './types';
+import type { Database, Executor, ProjectRow } from './types';
 import type { UnitOfWork } from './unit-of-work';
 
 export function toProject(row: ProjectRow): Project {
@@ -165,6 +166,28 @@ export async function getProjectWithRole(
     .where('projects.id', '=', projectId)
     .executeTakeFirst();
   return row ? { project: toProject(row), role: row.role } : null;
+}
+
+/**
+ * `getProjectWithRole` for a change about to be written in `trx`: the project row is locked
+ * FOR SHARE until commit, so archiving, deleting the project or changing its membership
+ * (which lock the row for update) waits for this change, or this change waits and then reads
+ * what they committed. The role is read after the lock is held, in its own statement, so it
+ * is the committed role, not one from before the wait.
+ */
+export async function lockProjectWithRole(
+  trx: Transaction<Database>,
+  projectId: string,
+  userId: string,
+): Promise<{ project: Project; role: MemberRole | null } | null> {
+  const row = await trx
+    .selectFrom('projects')
+    .selectAll()
+    .where('id', '=', projectId)
+    .forShare()
+    .executeTakeFirst();
+  if (!row) return null;
+  return { project: toProject(row), role: await getMemberRole(trx, projectId, userId) };
 }
 
 /** The user's role in the project, or null when they are not a member (or it does not exist). */

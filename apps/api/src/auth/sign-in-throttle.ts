@@ -10,13 +10,21 @@ export interface SignInAttempt {
   ip: string;
 }
 
-/** Limits failed sign-ins per account and per IP (SPEC.md: e.g. 10 per 15 minutes). */
+/**
+ * Limits failed sign-ins per account and per IP (SPEC.md: e.g. 10 per 15 minutes).
+ *
+ * An attempt counts as a failure from the moment it starts until it succeeds: counting only
+ * after the password check would let any number of guesses sent at once all pass the check
+ * before the first of them is counted.
+ */
 export interface SignInThrottle {
-  /** Throws TOO_MANY_REQUESTS (with retryAfterSeconds) while either limit is reached. */
-  check(attempt: SignInAttempt): Promise<void>;
-  recordFailure(attempt: SignInAttempt): Promise<void>;
-  /** A successful sign-in clears the account's failures. */
-  recordSuccess(attempt: SignInAttempt): Promise<void>;
+  /**
+   * Counts the attempt against both limits, or throws TOO_MANY_REQUESTS (with
+   * retryAfterSeconds, and the attempt not counted) when either limit is already reached.
+   */
+  begin(attempt: SignInAttempt): Promise<void>;
+  /** The attempt succeeded: clears the account's failures and un-counts it for the IP. */
+  succeeded(attempt: SignInAttempt): Promise<void>;
 }
 
 /** Failed sign-ins allowed per account, and per client IP, in one window. */
@@ -43,8 +51,10 @@ interface Count {
 }
 
 interface CounterStore {
-  read(key: string): Promise<Count>;
-  increment(key: string): Promise<void>;
+  /** Adds one and answers the new count. */
+  increment(key: string): Promise<Count>;
+  /** Takes one back (never creating a counter that has expired meanwhile). */
+  decrement(key: string): Promise<void>;
   clear(key: string): Promise<void>;
 }
 
@@ -68,54 +78,44 @@ export function createSignInThrottle(deps: SignInThrottleDeps): SignInThrottle {
     'sign-in throttle: redis failed, using local counters',
   );
 
-  const keysOf = (attempt: SignInAttempt) => ({
-    account: `email:${hashEmail(attempt.email)}`,
-    ip: `ip:${clientKeyOf(attempt.ip)}`,
-  });
+  const keysOf = (attempt: SignInAttempt) => [
+    `email:${hashEmail(attempt.email)}`,
+    `ip:${clientKeyOf(attempt.ip)}`,
+  ];
 
-  /** Reads from Redis when there is one, from memory when there is not or Redis fails. */
-  const read = async (key: string): Promise<Count> => {
-    if (shared) {
-      try {
-        return await shared.read(key);
-      } catch (error) {
-        warnFallback(error, { action: 'check' });
-      }
-    }
-    return memory.read(key);
-  };
-
-  /** Memory always (the fallback must be current when Redis fails), then Redis if any. */
-  const write = async (action: string, work: (store: CounterStore) => Promise<unknown>) => {
-    await work(memory);
-    if (!shared) return;
+  /**
+   * Applies `work` to memory always (the fallback must be current when Redis fails), then to
+   * Redis if there is one; answers Redis's result when it has one, memory's otherwise.
+   */
+  const apply = async <T>(action: string, work: (store: CounterStore) => Promise<T>) => {
+    const local = await work(memory);
+    if (!shared) return local;
     try {
-      await work(shared);
+      return await work(shared);
     } catch (error) {
       warnFallback(error, { action });
+      return local;
     }
   };
 
   return {
-    async check(attempt) {
+    async begin(attempt) {
       const keys = keysOf(attempt);
-      const counts = await Promise.all([read(keys.account), read(keys.ip)]);
-      const blocked = counts.filter((count) => count.failures >= SIGN_IN_MAX_FAILURES);
+      const counts = await apply('begin', (store) =>
+        Promise.all(keys.map((key) => store.increment(key))),
+      );
+      const blocked = counts.filter((count) => count.failures > SIGN_IN_MAX_FAILURES);
       if (blocked.length === 0) return;
+      // Refused attempts are not counted: the limit counts password checks.
+      await apply('release', (store) => Promise.all(keys.map((key) => store.decrement(key))));
       const waitMs = Math.max(...blocked.map((count) => count.remainingMs));
       throw new AppError('TOO_MANY_REQUESTS', 'Too many failed sign-ins; try again later', {
         retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
       });
     },
-    async recordFailure(attempt) {
-      const keys = keysOf(attempt);
-      await write('recordFailure', (store) =>
-        Promise.all([store.increment(keys.account), store.increment(keys.ip)]),
-      );
-    },
-    async recordSuccess(attempt) {
-      const { account } = keysOf(attempt);
-      await write('recordSuccess', (store) => store.clear(account));
+    async succeeded(attempt) {
+      const [account = '', ip = ''] = keysOf(attempt);
+      await apply('succeeded', (store) => Promise.all([store.clear(account), store.decrement(ip)]));
     },
   };
 }
@@ -143,18 +143,11 @@ export function clientKeyOf(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** DECR only a counter that still exists: an expired one must not come back as -1 for good. */
+const DECREMENT_EXISTING = `if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0`;
+
 function createRedisStore(redis: Redis, prefix: string): CounterStore {
   return {
-    async read(key) {
-      const [failures, ttl] = await Promise.all([
-        redis.get(prefix + key),
-        redis.pttl(prefix + key),
-      ]);
-      // -1: a counter without an expiry (its PEXPIRE lost somehow) would block for good.
-      if (ttl === -1) await redis.pexpire(prefix + key, SIGN_IN_WINDOW_MS, 'NX');
-      const remainingMs = ttl === -1 ? SIGN_IN_WINDOW_MS : Math.max(0, ttl);
-      return { failures: failures === null ? 0 : Number(failures), remainingMs };
-    },
     async increment(key) {
       // INCR and the window's expiry in one transaction: a counter without an expiry would
       // lock the account for good. NX: only the first failure starts the (fixed) window.
@@ -162,9 +155,19 @@ function createRedisStore(redis: Redis, prefix: string): CounterStore {
         .multi()
         .incr(prefix + key)
         .pexpire(prefix + key, SIGN_IN_WINDOW_MS, 'NX')
+        .pttl(prefix + key)
         .exec();
       const failed = results?.find(([error]) => error !== null);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      const failures = results[0]?.[1];
+      const ttl = results[2]?.[1];
+      return {
+        failures: Number(failures),
+        remainingMs: typeof ttl === 'number' && ttl > 0 ? ttl : SIGN_IN_WINDOW_MS,
+      };
+    },
+    async decrement(key) {
+      await redis.eval(DECREMENT_EXISTING, 1, prefix + key);
     },
     async clear(key) {
       await redis.del(prefix + key);
@@ -201,24 +204,21 @@ function createMemoryStore(now: () => Date, maxEntries: number): CounterStore {
   };
 
   return {
-    read(key) {
-      const at = now().getTime();
-      const counter = live(key, at);
-      return Promise.resolve(
-        counter
-          ? { failures: counter.failures, remainingMs: counter.resetAt - at }
-          : { failures: 0, remainingMs: 0 },
-      );
-    },
     increment(key) {
       const at = now().getTime();
-      const counter = live(key, at);
+      let counter = live(key, at);
       if (counter) {
         counter.failures += 1;
       } else {
         makeRoom(at);
-        counters.set(key, { failures: 1, resetAt: at + SIGN_IN_WINDOW_MS });
+        counter = { failures: 1, resetAt: at + SIGN_IN_WINDOW_MS };
+        counters.set(key, counter);
       }
+      return Promise.resolve({ failures: counter.failures, remainingMs: counter.resetAt - at });
+    },
+    decrement(key) {
+      const counter = live(key, now().getTime());
+      if (counter) counter.failures = Math.max(0, counter.failures - 1);
       return Promise.resolve();
     },
     clear(key) {

@@ -1,5 +1,5 @@
-import { getProjectWithRole, getTask } from '@taskboard/db';
-import { AppError, type MemberRole, type Project, type Task, type User } from '@taskboard/schema';
+import { getProjectWithRole, getTask, lockProjectWithRole, type UnitOfWork } from '@taskboard/db';
+import { AppError, isAppError, type MemberRole, type Project, type Task, type User } from '@taskboard/schema';
 import type { AppDeps } from '../deps';
 
 const rank: Record<MemberRole, number> = { viewer: 0, editor: 1, owner: 2 };
@@ -20,7 +20,28 @@ export async function requireProjectRole(
   projectId: string,
   needed: MemberRole,
 ): Promise<ProjectAccess> {
-  const access = await getProjectWithRole(deps.db, projectId, user.id);
+  return checkRole(user, await getProjectWithRole(deps.db, projectId, user.id), needed);
+}
+
+/**
+ * `requireProjectRole` inside a change's transaction, holding the project row until commit:
+ * an archive, a deletion or a membership change committed meanwhile cannot slip between the
+ * check and the write.
+ */
+export async function requireProjectRoleToWrite(
+  uow: UnitOfWork,
+  user: User,
+  projectId: string,
+  needed: MemberRole,
+): Promise<ProjectAccess> {
+  return checkRole(user, await lockProjectWithRole(uow.trx, projectId, user.id), needed);
+}
+
+function checkRole(
+  user: User,
+  access: ProjectAccess | null,
+  needed: MemberRole,
+): ProjectAccess {
   if (!access || (access.role === null && user.role !== 'admin')) {
     throw new AppError('NOT_FOUND', 'Project not found');
   }
@@ -40,11 +61,29 @@ export async function requireTaskRole(
 ): Promise<ProjectAccess & { task: Task }> {
   const task = await getTask(deps.db, taskId);
   if (!task) throw new AppError('NOT_FOUND', 'Task not found');
+  return hidingTask(() => requireProjectRole(deps, user, task.projectId, needed)).then(
+    (access) => ({ ...access, task }),
+  );
+}
+
+/** `requireTaskRole` inside a change's transaction (see `requireProjectRoleToWrite`). */
+export async function requireTaskRoleToWrite(
+  uow: UnitOfWork,
+  user: User,
+  taskId: string,
+  needed: MemberRole,
+): Promise<ProjectAccess> {
+  const task = await getTask(uow.trx, taskId);
+  if (!task) throw new AppError('NOT_FOUND', 'Task not found');
+  return hidingTask(() => requireProjectRoleToWrite(uow, user, task.projectId, needed));
+}
+
+/** Not revealing the project means not revealing the task either. */
+async function hidingTask<T>(check: () => Promise<T>): Promise<T> {
   try {
-    return { ...(await requireProjectRole(deps, user, task.projectId, needed)), task };
+    return await check();
   } catch (error) {
-    // Not revealing the project means not revealing the task either.
-    if (error instanceof AppError && error.code === 'NOT_FOUND') {
+    if (isAppError(error) && error.code === 'NOT_FOUND') {
       throw new AppError('NOT_FOUND', 'Task not found');
     }
     throw error;

@@ -48,19 +48,16 @@ export async function register(
 
 /**
  * Unknown email and wrong password answer the same INVALID_CREDENTIALS after the same argon2
- * work; failures count towards the per-account and per-IP limits, which are checked first.
+ * work; every attempt counts towards the per-account and per-IP limits until it succeeds.
  */
 export async function login(deps: AppDeps, input: LoginInput, client: Client): Promise<SignedIn> {
   const attempt = { email: input.email, ip: client.ip };
-  await deps.signInThrottle.check(attempt);
+  await deps.signInThrottle.begin(attempt);
   const user = await db.verifyUserPassword(deps.db, input.email, (hash) =>
     deps.passwords.verify(hash, input.password),
   );
-  if (!user) {
-    await deps.signInThrottle.recordFailure(attempt);
-    throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
-  }
-  await deps.signInThrottle.recordSuccess(attempt);
+  if (!user) throw new AppError('INVALID_CREDENTIALS', 'Wrong email or password');
+  await deps.signInThrottle.succeeded(attempt);
   const now = deps.now();
   await db.recordLogin(deps.db, user.id, now);
   return startSession(deps, { ...user, lastLoginAt: now.toISOString() }, client);

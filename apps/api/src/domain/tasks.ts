@@ -15,7 +15,13 @@ import {
   type User,
 } from '@taskboard/schema';
 import type { AppDeps } from '../deps';
-import { assertActive, requireProjectRole, requireTaskRole } from './access';
+import {
+  assertActive,
+  requireProjectRole,
+  requireProjectRoleToWrite,
+  requireTaskRole,
+  requireTaskRoleToWrite,
+} from './access';
 import { commit } from './commit';
 
 export async function listTasks(
@@ -35,16 +41,11 @@ export async function getTask(deps: AppDeps, user: User, taskId: string): Promis
 }
 
 export async function createTask(deps: AppDeps, user: User, input: CreateTaskInput): Promise<Task> {
-  let projectId = input.projectId;
-  if (projectId === undefined) {
-    const inbox = await db.getInboxProject(deps.db, user.id);
-    if (!inbox) throw new AppError('NOT_FOUND', 'You have no Inbox project');
-    projectId = inbox.id;
-  }
-  const { project } = await requireProjectRole(deps, user, projectId, 'editor');
-  assertActive(project);
-  return commit(deps, user.id, (uow) =>
-    db.createTask(uow, {
+  const projectId = input.projectId ?? (await inboxOf(deps, user)).id;
+  return commit(deps, user.id, async (uow) => {
+    const { project } = await requireProjectRoleToWrite(uow, user, projectId, 'editor');
+    assertActive(project);
+    return db.createTask(uow, {
       projectId: project.id,
       title: input.title,
       description: input.description,
@@ -53,28 +54,46 @@ export async function createTask(deps: AppDeps, user: User, input: CreateTaskInp
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
       createdById: user.id,
-    }),
-  );
+    });
+  });
+}
+
+async function inboxOf(deps: AppDeps, user: User) {
+  const inbox = await db.getInboxProject(deps.db, user.id);
+  if (!inbox) throw new AppError('NOT_FOUND', 'You have no Inbox project');
+  return inbox;
+}
+
+/**
+ * The checks every change to an existing task makes, inside its transaction: the caller is an
+ * editor and the project is not archived.
+ */
+async function requireEditableTask(uow: db.UnitOfWork, user: User, taskId: string) {
+  const { project } = await requireTaskRoleToWrite(uow, user, taskId, 'editor');
+  assertActive(project);
 }
 
 export async function updateTask(deps: AppDeps, user: User, input: UpdateTaskInput): Promise<Task> {
-  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
-  assertActive(project);
   const { id, expectedVersion, ...changes } = input;
-  return commit(deps, user.id, (uow) => db.updateTask(uow, id, changes, expectedVersion));
+  return commit(deps, user.id, async (uow) => {
+    await requireEditableTask(uow, user, id);
+    return db.updateTask(uow, id, changes, expectedVersion);
+  });
 }
 
 export async function moveTask(deps: AppDeps, user: User, input: MoveTaskInput): Promise<Task> {
-  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
-  assertActive(project);
   const { id, expectedVersion, ...move } = input;
-  return commit(deps, user.id, (uow) => db.moveTask(uow, id, move, expectedVersion));
+  return commit(deps, user.id, async (uow) => {
+    await requireEditableTask(uow, user, id);
+    return db.moveTask(uow, id, move, expectedVersion);
+  });
 }
 
 export async function deleteTask(deps: AppDeps, user: User, input: TaskRefInput): Promise<void> {
-  const { project } = await requireTaskRole(deps, user, input.id, 'editor');
-  assertActive(project);
-  await commit(deps, user.id, (uow) => db.deleteTask(uow, input.id, input.expectedVersion));
+  await commit(deps, user.id, async (uow) => {
+    await requireEditableTask(uow, user, input.id);
+    await db.deleteTask(uow, input.id, input.expectedVersion);
+  });
 }
 
 export async function getBoard(deps: AppDeps, user: User, input: BoardInput): Promise<Board> {
