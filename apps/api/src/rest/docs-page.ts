@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+
+export const DOCS_PATH = '/api/docs';
+
+/** swagger-ui's files, from the installed `swagger-ui-dist` (no CDN: many networks have none). */
+const swaggerUiDir = dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
+
+const ASSETS = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+} as const;
+type Asset = keyof typeof ASSETS;
+
+function isAsset(name: string): name is Asset {
+  return Object.hasOwn(ASSETS, name);
+}
+
+/** The page: swagger-ui's files and our own starter script (no inline script: CSP stays strict). */
+function pageHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Taskboard REST API</title>
+    <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css" />
+    <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
+    <script src="${DOCS_PATH}/start.js"></script>
+  </body>
+</html>
+`;
+}
+
+function startScript(documentUrl: string): string {
+  return `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: ${JSON.stringify(documentUrl)},
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    withCredentials: true,
+  });
+});
+`;
+}
+
+/** The readable docs page of the OpenAPI document, at `/api/docs`. */
+export function registerDocsPage(app: FastifyInstance, documentUrl: string): void {
+  const cache = new Map<Asset, Buffer>();
+  const page = pageHtml();
+  const start = startScript(documentUrl);
+
+  app.get(DOCS_PATH, (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
+  );
+  app.get(`${DOCS_PATH}/start.js`, (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(start),
+  );
+  app.get<{ Params: { file: string } }>(`${DOCS_PATH}/:file`, async (request, reply) => {
+    const { file } = request.params;
+    if (!isAsset(file)) {
+      return reply.code(404).send({
+        error: {
+          code: 'NOT_FOUND',
+          message: 'No such file',
+          details: null,
+          timestamp: new Date().toISOString(),
+          path: request.url,
+        },
+      });
+    }
+    let content = cache.get(file);
+    if (!content) {
+      content = await readFile(join(swaggerUiDir, file));
+      cache.set(file, content);
+    }
+    return reply.type(ASSETS[file]).header('cache-control', 'public, max-age=86400').send(content);
+  });
+}

@@ -1,0 +1,203 @@
+import { callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { createHttpContext } from '../context';
+import type { AppDeps } from '../deps';
+import { appErrorOf, formatError } from '../errors';
+import { appRouter } from '../router';
+import { registerDocsPage } from './docs-page';
+import { buildOpenApiDocument } from './openapi';
+import { procedureInfo } from '../procedures';
+import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
+
+export const REST_PREFIX = '/api/v1';
+
+/**
+ * REST `/api/v1` (SPEC.md "Interfaces"): each route runs its tRPC procedure through the
+ * router (same auth, schemas, domain code, errors and metrics as `/trpc`) and wraps what it
+ * returns; every error answers SPEC.md's REST body. Plus the OpenAPI document and its docs page.
+ */
+export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const document = buildOpenApiDocument(restRoutes);
+
+  await app.register(
+    (scope, _options, done) => {
+      // JSON bodies only: a form or text body is refused, not parsed into something else.
+      scope.removeContentTypeParser(['text/plain']);
+      scope.setErrorHandler((error, request, reply) => {
+        const restError = restErrorOfFastify(error);
+        if (restError.status >= 500) request.log.error({ err: error }, 'REST request failed');
+        void sendError(reply, request, restError, retryAfterOf(reply));
+      });
+      scope.setNotFoundHandler((request, reply) => {
+        void sendError(reply, request, {
+          code: 'NOT_FOUND',
+          status: 404,
+          message: `No ${request.method} ${pathOf(request)} in this API`,
+          details: null,
+        });
+      });
+      scope.get('/openapi.json', (_request, reply) => reply.send(document));
+      for (const route of restRoutes) registerRoute(scope, deps, route);
+      done();
+    },
+    { prefix: REST_PREFIX },
+  );
+  registerDocsPage(app, `${REST_PREFIX}/openapi.json`);
+}
+
+function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): void {
+  const { type, input: inputSchema } = procedureInfo(route.procedure);
+  const names = pathParams(route.path);
+  const queryFields = inputSchema ? fieldTypesOf(inputSchema) : {};
+  app.route({
+    method: route.method,
+    url: fastifyPath(route.path),
+    handler: async (request, reply) => {
+      const input = {
+        ...(route.from === 'body' ? objectOf(request.body) : {}),
+        ...(route.from === 'query' ? queryInput(queryFields, request.query) : {}),
+        ...Object.fromEntries(
+          names.map((name) => [route.params?.[name] ?? name, paramOf(request.params, name)]),
+        ),
+      };
+      const ctx = await createHttpContext(deps, request, reply);
+      try {
+        const data: unknown = await callTRPCProcedure({
+          router: appRouter,
+          path: route.procedure,
+          getRawInput: () => Promise.resolve(input),
+          ctx,
+          type,
+          signal: undefined,
+          batchIndex: 0,
+        });
+        if (route.status === 204) return await reply.code(204).send();
+        return await reply
+          .code(route.status ?? 200)
+          .header('cache-control', 'no-store')
+          .send(route.wrap ? { [route.wrap]: data } : data);
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {
+          request.log.error(
+            { err: error.cause ?? error, path: route.procedure },
+            'REST call failed',
+          );
+        }
+        const { message, data } = formatError(error, route.procedure);
+        const retryAfter = appErrorOf(error)?.retryAfterSeconds ?? undefined;
+        return sendError(
+          reply,
+          request,
+          { code: data.appCode, status: data.httpStatus, message, details: data.details },
+          retryAfter,
+        );
+      }
+    },
+  });
+}
+
+/** A JSON body's fields (a body that is not an object fails the input schema as `{}` + …). */
+function objectOf(body: unknown): Record<string, unknown> {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return { ...body };
+  return body === undefined || body === null ? {} : { body };
+}
+
+function paramOf(params: unknown, name: string): unknown {
+  return typeof params === 'object' && params !== null && name in params
+    ? Object.entries(params).find(([key]) => key === name)?.[1]
+    : undefined;
+}
+
+/** The JSON Schema `type` of each field of an input schema. */
+function fieldTypesOf(schema: z.ZodType): Record<string, unknown> {
+  const jsonSchema = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  const fields = z
+    .object({ properties: z.record(z.string(), z.object({ type: z.unknown() })) })
+    .safeParse(jsonSchema).data?.properties;
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).map(([name, field]) => [name, field.type]),
+  );
+}
+
+/**
+ * Query strings carry text; the input schema says which fields are numbers or booleans.
+ * A value that does not convert is passed on as it is, for the schema to refuse by name.
+ */
+function queryInput(fieldTypes: Record<string, unknown>, query: unknown): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(objectOf(query))) {
+    const value: unknown = Array.isArray(raw) ? raw.at(-1) : raw;
+    const kind = fieldTypes[name];
+    if (typeof value === 'string' && (kind === 'integer' || kind === 'number')) {
+      input[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    } else if (typeof value === 'string' && kind === 'boolean') {
+      input[name] = value === 'true' ? true : value === 'false' ? false : value;
+    } else {
+      input[name] = value;
+    }
+  }
+  return input;
+}
+
+interface RestError {
+  code: string;
+  status: number;
+  message: string;
+  details: unknown;
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?', 1)[0] ?? request.url;
+}
+
+function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  error: RestError,
+  retryAfterSeconds?: number,
+) {
+  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
+  return reply
+    .code(error.status)
+    .header('cache-control', 'no-store')
+    .send({
+      error: {
+        code: error.code,
+        message: error.message,
+        details: error.details ?? null,
+        timestamp: new Date().toISOString(),
+        path: pathOf(request),
+      },
+    });
+}
+
+function retryAfterOf(reply: FastifyReply): number | undefined {
+  const header = reply.getHeader('retry-after');
+  const seconds = Number(header);
+  return header === undefined || !Number.isFinite(seconds) ? undefined : seconds;
+}
+
+/**
+ * Errors Fastify raises before a route runs (malformed JSON, an unsupported media type, a
+ * body too large, the rate limit) in the contract's codes: the caller's fault is BAD_REQUEST.
+ */
+function restErrorOfFastify(error: unknown): RestError {
+  const status =
+    typeof error === 'object' && error !== null && 'statusCode' in error
+      ? Number(error.statusCode)
+      : 500;
+  if (status === 429) {
+    return { code: 'TOO_MANY_REQUESTS', status, message: 'Too many requests', details: null };
+  }
+  if (status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : 'Bad request';
+    return { code: 'BAD_REQUEST', status: 400, message, details: null };
+  }
+  const { message, data } = formatError(
+    error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR' }),
+    undefined,
+  );
+  return { code: data.appCode, status: data.httpStatus, message, details: null };
+}
