@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTaskboardClient, signIn } from '../src/index';
+import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
+
+/** The built binary, run as a user would run `taskboard`. */
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+let api: RunningApi;
+let configDir: string;
+let email: string;
+
+beforeAll(async () => {
+  api = await startApi();
+  email = await registerUser(api.url, 'Cli');
+  configDir = await mkdtemp(join(tmpdir(), 'taskboard-cli-'));
+});
+
+afterAll(async () => {
+  await api.close();
+  await rm(configDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function env(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: configDir,
+    TASKBOARD_CONFIG: join(configDir, 'config.json'),
+    TASKBOARD_URL: api.url,
+  };
+}
+
+function taskboard(args: string[], stdin = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: env() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+describe('taskboard (the CLI)', () => {
+  it('login with the password on stdin saves the session, readable by its owner only', async () => {
+    const run = await taskboard(['login', '--email', email, '--password-stdin'], `${PASSWORD}\n`);
+    expect(run).toMatchObject({ code: 0, stdout: `Signed in as ${email}\n` });
+    const saved = await stat(join(configDir, 'config.json'));
+    expect(saved.mode & 0o777).toBe(0o600);
+    expect((await taskboard(['whoami'])).stdout).toContain(email);
+  });
+
+  it('projects, tasks add / list / move / done', async () => {
+    expect((await taskboard(['projects'])).stdout).toMatch(/owner\s+Inbox/);
+    const added = await taskboard([
+      'tasks',
+      'add',
+      'Inbox',
+      'Level',
+      'the',
+      'bed',
+      '--priority',
+      'high',
+      '--json',
+    ]);
+    expect(added.code).toBe(0);
+    const task: unknown = JSON.parse(added.stdout);
+    expect(task).toMatchObject({ title: 'Level the bed', priority: 'high', status: 'todo' });
+    const id = typeof task === 'object' && task !== null && 'id' in task ? String(task.id) : '';
+
+    const listed = await taskboard(['tasks', 'list', 'inbox']);
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+todo\\s+high\\s+Level the bed`));
+
+    const moved = await taskboard(['tasks', 'move', id, 'in-progress']);
+    expect(moved.stdout).toMatch(/in-progress/);
+    const done = await taskboard(['tasks', 'done', id]);
+    expect(done).toMatchObject({ code: 0 });
+    expect(done.stdout).toMatch(/done\s+high\s+Level the bed/);
+    expect((await taskboard(['tasks', 'list', 'Inbox', '--status', 'done'])).stdout).toContain(id);
+  });
+
+  it('watch prints events made elsewhere, and resumes after the connection drops', async () => {
+    const { token } = await signIn(api.url, email, PASSWORD);
+    const other = createTaskboardClient({ url: api.url, token });
+    const project = await other.projects.create.mutate({ name: 'Watched' });
+    const child = spawn(process.execPath, [CLI, 'watch', 'Watched'], { env: env() });
+    let stdout = '';
+    const lines = (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (stdout.trim().split('\n').filter(Boolean).length >= count) resolve();
+        };
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          check();
+        });
+        child.on('close', () => {
+          reject(new Error(`watch exited: ${stdout}`));
+        });
+        check();
+      });
+    const started = new Promise<void>((resolve) => {
+      child.stderr.once('data', () => {
+        resolve();
+      });
+    });
+    try {
+      await started;
+      // The banner comes once the subscription has started.
+      await other.tasks.create.mutate({ projectId: project.id, title: 'First card' });
+      await lines(1);
+      api.dropConnections();
+      await other.tasks.create.mutate({ projectId: project.id, title: 'While dropped' });
+      await lines(2);
+      expect(stdout).toMatch(/task\.created\s+First card \[todo\]/);
+      expect(stdout).toMatch(/task\.created\s+While dropped \[todo\]/);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('errors: usage (exit 2), API errors with their code (exit 1), signed out', async () => {
+    expect((await taskboard(['tasks', 'move'])).code).toBe(2);
+    const unknownTask = await taskboard(['tasks', 'done', '00000000-0000-4000-8000-000000000000']);
+    expect(unknownTask).toMatchObject({ code: 1 });
+    expect(unknownTask.stderr).toContain('error NOT_FOUND');
+    const badStatus = await taskboard(['tasks', 'list', 'Inbox', '--status', 'later']);
+    expect(badStatus.code).toBe(2);
+    expect((await taskboard(['logout'])).code).toBe(0);
+    const signedOut = await taskboard(['projects']);
+    expect(signedOut.code).toBe(2);
+    expect(signedOut.stderr).toContain('Not signed in');
+    const wrong = await taskboard(
+      ['login', '--email', email, '--password-stdin'],
+      'wrong password!\n',
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('error INVALID_CREDENTIALS');
+  });
+});

@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
+
+/**
+ * The package as an app outside this workspace gets it: `pnpm pack`, `npm install` of the
+ * tarball into a temporary project (its dependencies from the registry), a strict TypeScript
+ * script type-checked and run against a live API.
+ */
+const run = promisify(execFile);
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+let api: RunningApi;
+let outside: string;
+
+beforeAll(async () => {
+  api = await startApi();
+  outside = await mkdtemp(join(tmpdir(), 'taskboard-outside-'));
+});
+
+afterAll(async () => {
+  await api.close();
+  await rm(outside, { recursive: true, force: true });
+});
+
+const SCRIPT = `
+import {
+  createTaskboardClient,
+  isTaskboardError,
+  signIn,
+  type ProjectEvent,
+  type RouterInputs,
+} from '@taskboard/client';
+
+const url = process.env.TASKBOARD_URL ?? '';
+const { token, user } = await signIn(url, process.env.EMAIL ?? '', process.env.PASSWORD ?? '');
+const api = createTaskboardClient({ url, token });
+
+const project = await api.projects.create.mutate({ name: 'From outside' });
+const received: ProjectEvent[] = [];
+const moved = new Promise<ProjectEvent>((resolve) => {
+  const subscription = api.events.project.subscribe(
+    { projectId: project.id },
+    {
+      onStarted: () => void start(),
+      onData: ({ data }) => {
+        received.push(data);
+        if (data.type === 'task.moved') {
+          subscription.unsubscribe();
+          resolve(data);
+        }
+      },
+    },
+  );
+});
+
+const input: RouterInputs['tasks']['create'] = { projectId: project.id, title: 'Typed from outside' };
+let taskId = '';
+async function start() {
+  const task = await api.tasks.create.mutate(input);
+  taskId = task.id;
+  // @ts-expect-error the status must be one of the board's columns
+  void (() => api.tasks.move.mutate({ id: task.id, status: 'later' }));
+  await api.tasks.move.mutate({ id: task.id, status: 'in-progress', expectedVersion: task.version });
+}
+const event = await moved;
+
+let conflictVersion = 0;
+try {
+  await api.tasks.update.mutate({ id: taskId, title: 'Stale', expectedVersion: 1 });
+} catch (error) {
+  if (isTaskboardError(error) && error.data.appCode === 'CONFLICT') {
+    const version: number = error.data.details?.task.version ?? -1;
+    conflictVersion = version;
+  } else {
+    throw error;
+  }
+}
+
+console.log(JSON.stringify({
+  user: user.email,
+  events: received.map((e) => e.type),
+  movedTo: event.type === 'task.moved' ? event.payload.task.status : null,
+  conflictVersion,
+}));
+`;
+
+describe('the packed package, outside the workspace', () => {
+  it('installs from its tarball, type-checks a strict script and runs it', async () => {
+    await run('pnpm', ['pack', '--pack-destination', outside], { cwd: packageDir });
+    const [tarball] = (await readdir(outside)).filter((name) => name.endsWith('.tgz'));
+    if (!tarball) throw new Error('pnpm pack made no tarball');
+
+    await writeFile(
+      join(outside, 'package.json'),
+      JSON.stringify({ name: 'outside-app', private: true, type: 'module' }),
+    );
+    await writeFile(
+      join(outside, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: true,
+          outDir: 'build',
+          types: ['node'],
+        },
+        include: ['main.ts'],
+      }),
+    );
+    await writeFile(join(outside, 'main.ts'), SCRIPT);
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', `./${tarball}`, 'typescript@5.9.3', '@types/node@20'],
+      { cwd: outside, env: { ...process.env, npm_config_cache: join(outside, '.npm') } },
+    );
+
+    // Compiles only if the types are real: the @ts-expect-error must have an error to expect.
+    const compiled = await run(join(outside, 'node_modules/.bin/tsc'), ['-p', '.'], {
+      cwd: outside,
+    }).then(
+      () => '',
+      (error: unknown) =>
+        error instanceof Error && 'stdout' in error ? String(error.stdout) : String(error),
+    );
+    expect(compiled).toBe('');
+
+    const email = await registerUser(api.url, 'Outsider');
+    const { stdout } = await run(process.execPath, ['build/main.js'], {
+      cwd: outside,
+      env: { ...process.env, TASKBOARD_URL: api.url, EMAIL: email, PASSWORD },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      user: email,
+      events: ['task.created', 'task.moved'],
+      movedTo: 'in-progress',
+      conflictVersion: 2,
+    });
+  });
+});
