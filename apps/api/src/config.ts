@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const DEVELOPMENT_ENVS = new Set(['development', 'test']);
@@ -30,6 +31,11 @@ const envSchema = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   /** Requests per minute per client IP across the API (sign-in has its own, stricter limits). */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(1200),
+  /** The web app's production build, served at `/`. Default: apps/web/dist of this checkout. */
+  WEB_DIST_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
 });
 
 export interface Config {
@@ -45,6 +51,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   rateLimitMax: number;
   trustProxy: boolean;
+  webDistDir: string;
 }
 
 /** Thrown for an invalid environment; its message is one line naming the variable. */
@@ -76,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     rateLimitMax: e.RATE_LIMIT_MAX,
     trustProxy: e.TRUST_PROXY,
+    webDistDir: e.WEB_DIST_DIR,
   };
 }

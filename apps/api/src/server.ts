@@ -27,6 +27,9 @@ import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { closeRedis, connectRedis } from './redis';
 import { scheduleSessionCleanup } from './auth/session-cleanup';
 import { appRouter, type AppRouter } from './router';
+import { registerRestApi } from './rest';
+import { registerPanel } from './panel';
+import { registerWebApp } from './http/web-app';
 
 export interface ServerOptions {
   /** The clock (tests move time with their own). */
@@ -152,6 +155,9 @@ export async function buildServer(
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+  await registerRestApi(app, deps);
+  await registerPanel(app, deps);
+  await registerWebApp(app, config);
 
   return app;
 }

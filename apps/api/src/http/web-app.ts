@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+
+/** Paths the API answers itself: never the SPA's index.html, even for a browser. */
+const API_PREFIXES = ['/trpc', '/api', '/panel', '/healthz', '/readyz', '/metrics'];
+/** Vite puts content-hashed files here: a new build gets new names, so they never change. */
+const HASHED_ASSETS = '/assets/';
+
+function isApiPath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? url;
+  return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** A navigation the SPA's router answers: a GET for a page, not for a file or the API. */
+function wantsPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (isApiPath(request.url) || request.url.startsWith(HASHED_ASSETS)) return false;
+  return request.headers.accept?.includes('text/html') ?? false;
+}
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Taskboard is not built</title></head>
+<body><h1>The web app is not built yet</h1>
+<p>Run <code>pnpm build</code> (or <code>pnpm start</code>, which builds it) and reload.</p>
+<p>The API itself is up: <a href="/api/docs">REST docs</a>, <a href="/panel">tRPC panel</a>.</p>
+</body></html>`;
+
+/**
+ * Serves apps/web's production build at `/` (SPEC.md "Interfaces"): hashed assets with a
+ * year-long immutable cache, `index.html` revalidated on every load (it names the current
+ * assets), and the SPA's own routes (`/projects/…`) answered with `index.html`. A missing
+ * build does not stop the API: pages answer 503 with what to do.
+ */
+export async function registerWebApp(app: FastifyInstance, config: Config): Promise<void> {
+  const root = config.webDistDir;
+  const built = existsSync(join(root, 'index.html'));
+
+  if (built) {
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      index: false,
+      // Routes for the files that exist at start; anything else falls through to not-found.
+      wildcard: false,
+      // Ours, below: immutable for hashed assets, revalidate for the rest.
+      cacheControl: false,
+      setHeaders: (response, path) => {
+        const hashed = path.startsWith(join(root, 'assets'));
+        response.setHeader(
+          'cache-control',
+          hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  } else {
+    app.log.warn({ webDistDir: root }, 'the web app is not built: run `pnpm build`');
+  }
+
+  const sendPage = (reply: FastifyReply) =>
+    built
+      ? reply.header('cache-control', 'no-cache').sendFile('index.html')
+      : reply
+          .code(503)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(NOT_BUILT_PAGE);
+
+  app.get('/', (_request, reply) => sendPage(reply));
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsPage(request)) return sendPage(reply);
+    return reply.code(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `No ${request.method} ${request.url.split('?', 1)[0] ?? ''} here`,
+        details: null,
+        timestamp: new Date().toISOString(),
+        path: request.url.split('?', 1)[0] ?? request.url,
+      },
+    });
+  });
+}

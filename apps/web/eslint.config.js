@@ -1,0 +1,9 @@
+// The workspace's config plus the rules of hooks for the React app.
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+import workspace from '../../eslint.config.js';
+
+export default tseslint.config(...workspace, {
+  files: ['src/**/*.{ts,tsx}'],
+  extends: [reactHooks.configs.flat.recommended],
+});
