@@ -1,0 +1,193 @@
+// Setting the scene through the REST API (/api/v1) with a bearer token, so each spec spends
+// its browser time on what it tests. Used by the global setup (Node's fetch) and the specs.
+import { z } from 'zod';
+import {
+  boardSchema,
+  memberSchema,
+  projectSchema,
+  taskSchema,
+  userSchema,
+  type Board,
+  type MemberRole,
+  type Project,
+  type Task,
+  type TaskPriority,
+  type TaskStatus,
+} from '@taskboard/schema';
+
+export const PASSWORD = 'correct horse battery staple';
+/** Tasks in the seeded big board (global-setup.ts). */
+export const BIG_BOARD_TASKS = 5_000;
+export const SESSION_COOKIE = 'taskboard_session';
+
+/** A registered account and one of its session tokens. */
+export const testUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  token: z.string(),
+});
+export type TestUser = z.infer<typeof testUserSchema>;
+
+let sequence = 0;
+/** An address nobody has used yet in this run (the database lives for the whole run). */
+export function uniqueEmail(prefix: string): string {
+  sequence += 1;
+  return `${prefix.toLowerCase().replace(/[^a-z]+/g, '-')}-${Date.now()}-${sequence}@example.com`;
+}
+
+async function call<T>(
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  token: string | null,
+  schema: z.ZodType<T>,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return schema.parse(text === '' ? null : JSON.parse(text));
+}
+
+/** Registers a new account (unique email, PASSWORD) and keeps its session token. */
+export async function registerUser(baseUrl: string, name: string): Promise<TestUser> {
+  const email = uniqueEmail(name);
+  const signedIn = await call(
+    baseUrl,
+    'POST',
+    '/auth/register',
+    null,
+    z.object({ token: z.string(), user: userSchema }),
+    { email, name, password: PASSWORD },
+  );
+  return { id: signedIn.user.id, email, name, token: signedIn.token };
+}
+
+export async function createProject(
+  baseUrl: string,
+  owner: TestUser,
+  name: string,
+): Promise<Project> {
+  const created = await call(
+    baseUrl,
+    'POST',
+    '/projects',
+    owner.token,
+    z.object({ project: projectSchema }),
+    { name },
+  );
+  return created.project;
+}
+
+export async function addMember(
+  baseUrl: string,
+  owner: TestUser,
+  projectId: string,
+  member: TestUser,
+  role: MemberRole,
+): Promise<void> {
+  await call(
+    baseUrl,
+    'POST',
+    `/projects/${projectId}/members`,
+    owner.token,
+    z.object({ member: memberSchema }),
+    { email: member.email, role },
+  );
+}
+
+export interface NewTask {
+  title: string;
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  description?: string;
+  assigneeId?: string | null;
+  /** ISO timestamp. */
+  dueDate?: string | null;
+}
+
+export async function createTask(
+  baseUrl: string,
+  user: TestUser,
+  projectId: string,
+  task: NewTask,
+): Promise<Task> {
+  const created = await call(
+    baseUrl,
+    'POST',
+    '/project-management/tasks',
+    user.token,
+    z.object({ task: taskSchema }),
+    { projectId, ...task },
+  );
+  return created.task;
+}
+
+/** Creates tasks one after another, so each lands below the one before in its column. */
+export async function createTasks(
+  baseUrl: string,
+  user: TestUser,
+  projectId: string,
+  tasks: NewTask[],
+): Promise<Task[]> {
+  const created: Task[] = [];
+  for (const task of tasks) created.push(await createTask(baseUrl, user, projectId, task));
+  return created;
+}
+
+export async function getTask(baseUrl: string, user: TestUser, id: string): Promise<Task> {
+  const found = await call(
+    baseUrl,
+    'GET',
+    `/project-management/tasks/${id}`,
+    user.token,
+    z.object({ task: taskSchema }),
+  );
+  return found.task;
+}
+
+/** The board as the API serves it: first page of each column, counts of all. */
+export async function getBoard(baseUrl: string, user: TestUser, projectId: string): Promise<Board> {
+  const found = await call(
+    baseUrl,
+    'GET',
+    `/projects/${projectId}/board`,
+    user.token,
+    z.object({ board: boardSchema }),
+  );
+  return found.board;
+}
+
+/** The last task of a column in board order. */
+export async function lastTaskOf(
+  baseUrl: string,
+  user: TestUser,
+  projectId: string,
+  status: TaskStatus,
+): Promise<Task> {
+  const query = new URLSearchParams({
+    projectId,
+    status,
+    sort: 'position',
+    order: 'desc',
+    limit: '1',
+  });
+  const list = await call(
+    baseUrl,
+    'GET',
+    `/project-management/tasks?${query.toString()}`,
+    user.token,
+    z.object({ tasks: z.array(taskSchema) }),
+  );
+  const [task] = list.tasks;
+  if (!task) throw new Error(`column ${status} is empty`);
+  return task;
+}
