@@ -3,6 +3,7 @@
 import { benchApi } from './api';
 import { benchDatabaseScale } from './db-scale';
 import { benchFanOut } from './fanout';
+import { benchWeb } from './web';
 
 const serverUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -12,3 +13,4 @@ const serverUrl =
 await benchDatabaseScale(serverUrl);
 await benchApi(serverUrl);
 await benchFanOut(serverUrl);
+await benchWeb(serverUrl);

@@ -1,0 +1,297 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext } from '@playwright/test';
+import { z } from 'zod';
+import { bulkLoadTasks } from '@taskboard/db';
+import { createDisposableDatabase } from '@taskboard/db/testing';
+import { ms, percentiles, printTable, ratio } from './table';
+
+const repoDir = fileURLToPath(new URL('../..', import.meta.url));
+const apiDir = join(repoDir, 'apps/api');
+const distDir = join(repoDir, 'apps/web/dist');
+
+/** The issue's budget for the JavaScript a first visit loads, gzipped (KiB, the strict reading). */
+const BUNDLE_BUDGET_BYTES = 200 * 1024;
+const BIG_BOARD = 5_000;
+const SMALL_BOARD = 20;
+const SAMPLES = 7;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/**
+ * Runs in every page before its own scripts: notes when the first card (`[data-task-id]`)
+ * enters the DOM and when the frame showing it has been painted (a task queued from the next
+ * animation frame runs after that frame's paint). Times are from navigation start.
+ */
+const FIRST_CARD_PROBE = `(() => {
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('[data-task-id]')) return;
+    observer.disconnect();
+    window.__firstCardInDom = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { window.__firstCardPainted = performance.now(); }, 0));
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+/** Builds apps/web when there is no build to measure. */
+function ensureWebBuild(): void {
+  if (existsSync(join(distDir, 'index.html'))) return;
+  console.log('\napps/web/dist is missing: building it (pnpm --filter @taskboard/web build)');
+  const built = spawnSync('pnpm', ['--filter', '@taskboard/web', 'build'], {
+    cwd: repoDir,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('building apps/web failed');
+}
+
+/** The initial JavaScript of the build: index.html's entry script and its modulepreloads. */
+async function initialScripts(): Promise<{ file: string; raw: number; gzip: number }[]> {
+  const html = await readFile(join(distDir, 'index.html'), 'utf8');
+  const sources = [
+    ...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g),
+    ...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g),
+  ].map((match) => match[1] ?? '');
+  const unique = [...new Set(sources.filter((source) => source !== ''))];
+  return Promise.all(
+    unique.map(async (source) => {
+      const content = await readFile(join(distDir, source.replace(/^\//, '')));
+      return { file: source, raw: content.length, gzip: gzipSync(content).length };
+    }),
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+/**
+ * The API as deployed (apps/api/src/main.ts, production mode) serving the web build. Its own
+ * process, on a port chosen here: the browser's Origin must be in ALLOWED_ORIGINS for the
+ * live WebSocket, so the URL has to be known before it starts.
+ */
+async function startApi(databaseUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(join(apiDir, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: apiDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      COOKIE_SECURE: 'false',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ALLOWED_ORIGINS: url,
+      RATE_LIMIT_MAX: '100000000',
+      LOG_LEVEL: 'warn',
+      WEB_DIST_DIR: distDir,
+    },
+    stdio: 'inherit',
+  });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const stop = async () => {
+    process.off('exit', kill);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the API did not become healthy in 60 s');
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function rest<T>(
+  url: string,
+  path: string,
+  token: string | null,
+  body: unknown,
+  schema: z.ZodType<T>,
+) {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+  return schema.parse(JSON.parse(text));
+}
+
+const registered = z.object({ token: z.string(), user: z.object({ id: z.string() }) });
+const createdProject = z.object({ project: z.object({ id: z.string() }) });
+
+/** One load of a board in a fresh tab: times from navigation start, in milliseconds. */
+async function loadBoard(context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    // Not page.waitForFunction: it evals its predicate, which the app's CSP forbids.
+    await page.locator('[data-task-id]').first().waitFor({ timeout: 60_000 });
+    while ((await page.evaluate('window.__firstCardPainted')) === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const times = z
+      .object({ inDom: z.number(), painted: z.number(), fcp: z.number().nullable() })
+      .parse(
+        await page.evaluate(`({
+          inDom: window.__firstCardInDom,
+          painted: window.__firstCardPainted,
+          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        })`),
+      );
+    return times;
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * The web app (issue #5): time to the first painted card of the seeded 5,000-task board
+ * against a 20-task board in the same run (the baseline: same app, same cards, little data),
+ * median of several loads in Chromium with a warm HTTP cache (as a returning user); and the
+ * initial JavaScript, gzipped, against the 200 KB budget. Needs PostgreSQL like the others.
+ */
+export async function benchWeb(serverUrl: string): Promise<void> {
+  ensureWebBuild();
+
+  const scripts = await initialScripts();
+  const total = scripts.reduce(
+    (sum, script) => ({ raw: sum.raw + script.raw, gzip: sum.gzip + script.gzip }),
+    { raw: 0, gzip: 0 },
+  );
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  printTable(
+    `Web app: initial JavaScript of apps/web/dist (entry script + modulepreloads), gzip (node:zlib, level 6)`,
+    ['file', 'raw', 'gzip', 'of budget'],
+    [
+      ...scripts.map((script) => [script.file, kib(script.raw), kib(script.gzip), '']),
+      ['total', kib(total.raw), kib(total.gzip), ratio(total.gzip, BUNDLE_BUDGET_BYTES)],
+      [
+        'budget (issue #5)',
+        '',
+        kib(BUNDLE_BUDGET_BYTES),
+        total.gzip <= BUNDLE_BUDGET_BYTES ? 'within' : 'OVER',
+      ],
+    ],
+  );
+
+  const database = await createDisposableDatabase({ engine: 'postgres', serverUrl });
+  const api = await startApi(database.url ?? '');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const { token, user } = await rest(
+      api.url,
+      '/auth/register',
+      null,
+      {
+        email: `web-bench-${Date.now()}@example.com`,
+        name: 'Web Bench',
+        password: 'a long bench password',
+      },
+      registered,
+    );
+    const boards: { label: string; count: number; id: string }[] = [];
+    for (const count of [SMALL_BOARD, BIG_BOARD]) {
+      const { project } = await rest(
+        api.url,
+        '/projects',
+        token,
+        { name: `${count} tasks` },
+        createdProject,
+      );
+      await bulkLoadTasks(database.db, {
+        projectId: project.id,
+        count,
+        createdById: user.id,
+        assigneeIds: [user.id],
+      });
+      boards.push({ label: `${count.toLocaleString('en')} tasks`, count, id: project.id });
+    }
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addCookies([
+      { name: 'taskboard_session', value: token, url: api.url, httpOnly: true },
+    ]);
+    await context.addInitScript(FIRST_CARD_PROBE);
+    const samples = new Map<string, { inDom: number[]; painted: number[]; fcp: number[] }>();
+    for (const board of boards) samples.set(board.id, { inDom: [], painted: [], fcp: [] });
+    // A warm-up load of each (fills the HTTP cache), then alternate so noise hits both alike.
+    for (const board of boards) await loadBoard(context, `${api.url}/projects/${board.id}`);
+    for (let i = 0; i < SAMPLES; i++) {
+      for (const board of boards) {
+        const times = await loadBoard(context, `${api.url}/projects/${board.id}`);
+        const sample = samples.get(board.id);
+        sample?.inDom.push(times.inDom);
+        sample?.painted.push(times.painted);
+        if (times.fcp !== null) sample?.fcp.push(times.fcp);
+      }
+    }
+    await context.close();
+
+    const median = (values: number[] | undefined) => percentiles(values ?? []).p50;
+    const [small] = boards;
+    const baseline = median(samples.get(small?.id ?? '')?.painted);
+    printTable(
+      `Web app: time to first painted card, from navigation start (median of ${SAMPLES} loads, ` +
+        `Chromium, warm cache, production build served by the API on PostgreSQL)`,
+      ['board', 'first contentful paint', 'first card in DOM', 'first card painted', 'vs 20 tasks'],
+      boards.map((board) => {
+        const sample = samples.get(board.id);
+        const painted = median(sample?.painted);
+        return [
+          board.label + (board.count === SMALL_BOARD ? ' (baseline)' : ''),
+          ms(median(sample?.fcp)),
+          ms(median(sample?.inDom)),
+          ms(painted),
+          board.count === SMALL_BOARD ? '' : ratio(painted, baseline),
+        ];
+      }),
+    );
+  } finally {
+    await browser.close();
+    await api.stop();
+    await database.dispose();
+  }
+}
