@@ -1,10 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createAppQueryClient, createBrowserClient } from './client';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <p>Taskboard</p>
+    <App client={createBrowserClient()} queryClient={createAppQueryClient()} />
   </StrictMode>,
 );

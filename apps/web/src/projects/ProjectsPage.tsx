@@ -59,7 +59,7 @@ export function ProjectsPage(): ReactElement {
 
       <section className="panel" aria-labelledby="projects-list-heading">
         <h2 id="projects-list-heading" className="panel-heading" ref={listHeading} tabIndex={-1}>
-          {showArchived ? 'All projects' : 'Your projects'}
+          {showArchived ? 'Active and archived' : 'Active'}
           {projects.data ? <span className="panel-count">{shown.length}</span> : null}
         </h2>
         {projects.isPending ? (

@@ -1,0 +1,25 @@
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { useState, type ReactElement } from 'react';
+import type { AppRouter } from '@taskboard/api';
+import type { TaskboardClient } from './client';
+import { createAppRouter } from './router';
+import { TRPCProvider } from './trpc';
+import { ToastProvider } from './ui/toast';
+
+/** The app with its providers; the client and query cache come from outside (tests make their own). */
+export function App({ client, queryClient }: { client: TaskboardClient; queryClient: QueryClient }): ReactElement {
+  const [router] = useState(() =>
+    createAppRouter({ queryClient, trpc: createTRPCOptionsProxy<AppRouter>({ client, queryClient }) }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={client} queryClient={queryClient}>
+        <ToastProvider>
+          <RouterProvider router={router} />
+        </ToastProvider>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

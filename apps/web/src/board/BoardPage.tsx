@@ -1,0 +1,208 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
+import type { Task, TaskStatus } from '@taskboard/schema';
+import { useCurrentUser } from '../auth/session';
+import { appErrorOf, type ShownError } from '../errors';
+import { boardRoute } from '../router';
+import { useTRPC, useTRPCClient } from '../trpc';
+import { ErrorState, Loading } from '../ui/states';
+import { useToast } from '../ui/toast';
+import { Board } from './Board';
+import { ConflictDialog } from './ConflictDialog';
+import { boardKey, fetchBoardView, fetchMoreTasks } from './data';
+import { Filters } from './Filters';
+import { findTask, movedTask, withMoreTasks, type BoardView } from './model';
+import { filtersOf, type BoardSearch } from './search';
+import { TaskDialog } from './TaskDialog';
+import { useBoardMutations, type Conflict } from './useBoardMutations';
+import { useProjectEvents } from './useProjectEvents';
+
+export function BoardPage(): ReactElement {
+  const { projectId } = boardRoute.useParams();
+  const search = boardRoute.useSearch();
+  const navigate = useNavigate({ from: boardRoute.fullPath });
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const user = useCurrentUser();
+  const toast = useToast();
+
+  const { q, assignee, priority } = search;
+  // Stable while the filters stay the same: the query key and the callbacks below use it.
+  const filters = useMemo(() => filtersOf({ q, assignee, priority }), [q, assignee, priority]);
+  const key = boardKey(projectId, filters);
+
+  const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
+  const members = useQuery(trpc.members.list.queryOptions({ projectId }));
+  const view = useQuery({
+    queryKey: key,
+    queryFn: () => fetchBoardView(client, projectId, filters),
+    // Live events keep the view current; a refetch would race them.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    placeholderData: (previous: BoardView | undefined) => (previous?.project.id === projectId ? previous : undefined),
+  });
+
+  const [lost, setLost] = useState<ShownError | null>(null);
+  useProjectEvents(projectId, view.data !== undefined, setLost);
+
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const mutations = useBoardMutations(projectId, setConflict);
+
+  const [loadingMore, setLoadingMore] = useState<ReadonlySet<TaskStatus>>(new Set());
+  const loadingRef = useRef(new Set<TaskStatus>());
+  const loadMore = useCallback(
+    (status: TaskStatus) => {
+      const current = queryClient.getQueryData<BoardView>(key);
+      const cursor = current?.columns.find((column) => column.status === status)?.nextCursor;
+      if (!current || !cursor || loadingRef.current.has(status)) return;
+      loadingRef.current.add(status);
+      setLoadingMore(new Set(loadingRef.current));
+      fetchMoreTasks(client, current, status, cursor)
+        .then((page) => {
+          queryClient.setQueryData<BoardView>(key, (shown) => (shown ? withMoreTasks(shown, status, page.tasks, page.nextCursor) : shown));
+        })
+        .catch((error: unknown) => {
+          toast({ title: 'Could not load more tasks', description: appErrorOf(error).message, tone: 'error' });
+        })
+        .finally(() => {
+          loadingRef.current.delete(status);
+          setLoadingMore(new Set(loadingRef.current));
+        });
+    },
+    [client, key, queryClient, toast],
+  );
+
+  const setSearch = useCallback(
+    (next: Partial<BoardSearch>) => {
+      void navigate({ search: (previous) => ({ ...previous, ...next }), replace: true });
+    },
+    [navigate],
+  );
+
+  const openTask = useCallback(
+    (task: Task) => {
+      void navigate({ search: (previous) => ({ ...previous, task: task.id }) });
+    },
+    [navigate],
+  );
+  const closeTask = useCallback(() => {
+    void navigate({ search: (previous) => ({ ...previous, task: undefined }) });
+  }, [navigate]);
+
+  const shownTask = search.task && view.data ? findTask(view.data, search.task) : undefined;
+  const fetchedTask = useQuery({
+    ...trpc.tasks.get.queryOptions({ id: search.task ?? '' }),
+    enabled: search.task !== undefined && view.data !== undefined && shownTask === undefined,
+  });
+
+  if (project.error ?? view.error) {
+    const shown = appErrorOf(project.error ?? view.error);
+    return (
+      <div className="page">
+        <ErrorState
+          title={shown.code === 'NOT_FOUND' ? 'Project not found' : 'Could not open this board'}
+          message={shown.code === 'NOT_FOUND' ? 'It does not exist, or you are not a member of it.' : shown.message}
+          {...(shown.code === 'NOT_FOUND' ? {} : { onRetry: () => void view.refetch() })}
+        />
+        <Link to="/">Back to your projects</Link>
+      </div>
+    );
+  }
+  if (lost) {
+    return (
+      <div className="page">
+        <ErrorState
+          title={lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN' ? 'This board is no longer available' : 'Live updates stopped'}
+          message={lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN' ? 'The project was deleted, or you were removed from it.' : lost.message}
+          onRetry={() => {
+            setLost(null);
+            void queryClient.resetQueries({ queryKey: key });
+          }}
+        />
+        <Link to="/">Back to your projects</Link>
+      </div>
+    );
+  }
+  if (!view.data || !project.data) return <Loading label="Loading board…" />;
+
+  const role = project.data.role;
+  const archived = project.data.status === 'archived';
+  const canEdit = !archived && (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
+  const board = view.data;
+
+  return (
+    <div className="board-page">
+      <div className="board-header">
+        <h1>{board.project.name}</h1>
+        {archived ? <span className="badge">Archived: read-only</span> : null}
+        {!archived && !canEdit ? <span className="badge badge-accent">View only</span> : null}
+        <Link to="/projects/$projectId/members" params={{ projectId }} className="btn btn-quiet">
+          Members
+        </Link>
+        <span className="spacer" />
+        <Filters search={search} members={members.data} onChange={setSearch} />
+        {view.isPlaceholderData ? <span className="muted" role="status">Updating…</span> : null}
+      </div>
+      <Board
+        view={board}
+        members={members.data}
+        canEdit={canEdit}
+        loadingMore={loadingMore}
+        onOpen={openTask}
+        onMove={(task, target) => {
+          mutations.move.mutate({ task, target });
+        }}
+        onAdd={(status, title) => {
+          const first = board.columns.find((candidate) => candidate.status === status)?.tasks[0] ?? null;
+          const now = new Date().toISOString();
+          const unsaved: Task = {
+            id: crypto.randomUUID(),
+            projectId,
+            title,
+            description: '',
+            status,
+            priority: 'medium',
+            assigneeId: null,
+            dueDate: null,
+            position: '',
+            version: 1,
+            createdById: user?.id ?? null,
+            createdAt: now,
+            updatedAt: now,
+          };
+          // Shown first in its column until the server answers with the real one.
+          const draft = movedTask(board, unsaved, { status, afterId: null, beforeId: first?.id ?? null });
+          mutations.create.mutate({ status, title, firstId: first?.id ?? null, draft });
+        }}
+        onLoadMore={loadMore}
+      />
+      {search.task ? (
+        <TaskDialog
+          task={shownTask ?? fetchedTask.data}
+          missing={fetchedTask.error ? 'This task no longer exists, or you cannot see it.' : null}
+          members={members.data}
+          canEdit={canEdit}
+          onSave={(base, changes) => mutations.update.mutateAsync({ task: base, changes })}
+          onDelete={(base) => {
+            mutations.remove.mutate(base);
+          }}
+          onClose={closeTask}
+        />
+      ) : null}
+      <ConflictDialog
+        conflict={conflict}
+        members={members.data}
+        onApply={(current) => {
+          setConflict(null);
+          mutations.reapply(current);
+        }}
+        onDiscard={() => {
+          setConflict(null);
+          toast({ title: 'Kept their version', description: 'Your change was discarded.' });
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { useState, type SubmitEvent, type ReactElement } from 'react';
+import { taskTitleSchema } from '@taskboard/schema';
+
+/** The add box at the top of a column: type a title, press Enter, keep typing the next. */
+export function QuickAdd({ columnTitle, onAdd }: { columnTitle: string; onAdd: (title: string) => void }): ReactElement {
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const errorId = `quick-add-${columnTitle.replace(/\s+/g, '-').toLowerCase()}-error`;
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const parsed = taskTitleSchema.safeParse(title);
+    if (!parsed.success) {
+      // An empty box is not a mistake worth a message; a too-long title is.
+      setError(title.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid title') : null);
+      return;
+    }
+    onAdd(parsed.data);
+    setTitle('');
+    setError(null);
+  };
+  return (
+    <form className="quick-add" onSubmit={submit}>
+      <input
+        aria-label={`Add a task to ${columnTitle}`}
+        placeholder="+ Add a task"
+        value={title}
+        maxLength={1000}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        onChange={(event) => {
+          setTitle(event.target.value);
+        }}
+      />
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

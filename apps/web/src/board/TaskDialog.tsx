@@ -1,0 +1,291 @@
+import * as Dialog from '@radix-ui/react-dialog';
+import { useState, type SubmitEvent, type ReactElement } from 'react';
+import {
+  taskDescriptionSchema,
+  taskPriorities,
+  taskStatuses,
+  taskTitleSchema,
+  type Member,
+  type Task,
+  type TaskPriority,
+  type TaskStatus,
+} from '@taskboard/schema';
+import { appErrorOf } from '../errors';
+import { Field } from '../ui/Field';
+import { dueDateFromDay, dueDay, PRIORITY_LABELS } from './format';
+import { COLUMN_TITLES } from './model';
+import type { TaskChanges } from './useBoardMutations';
+
+interface Draft {
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  assigneeId: string;
+  dueDay: string;
+}
+
+function draftOf(task: Task): Draft {
+  return {
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    assigneeId: task.assigneeId ?? '',
+    dueDay: task.dueDate ? dueDay(task.dueDate) : '',
+  };
+}
+
+function isStatus(value: string): value is TaskStatus {
+  return taskStatuses.some((status) => status === value);
+}
+function isPriority(value: string): value is TaskPriority {
+  return taskPriorities.some((priority) => priority === value);
+}
+
+/** The fields that differ from the version the dialog opened on, checked by the API's schemas. */
+export function changesOf(base: Task, draft: Draft): { changes: TaskChanges } | { fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  const changes: TaskChanges = {};
+  const title = taskTitleSchema.safeParse(draft.title);
+  if (!title.success) fields.title = title.error.issues[0]?.message ?? 'Invalid title';
+  else if (title.data !== base.title) changes.title = title.data;
+  const description = taskDescriptionSchema.safeParse(draft.description);
+  if (!description.success) fields.description = description.error.issues[0]?.message ?? 'Invalid description';
+  else if (description.data !== base.description) changes.description = description.data;
+  if (draft.status !== base.status) changes.status = draft.status;
+  if (draft.priority !== base.priority) changes.priority = draft.priority;
+  const assigneeId = draft.assigneeId || null;
+  if (assigneeId !== base.assigneeId) changes.assigneeId = assigneeId;
+  const dueDate = dueDateFromDay(draft.dueDay);
+  if ((dueDate ? dueDay(dueDate) : null) !== (base.dueDate ? dueDay(base.dueDate) : null)) changes.dueDate = dueDate;
+  return Object.keys(fields).length > 0 ? { fields } : { changes };
+}
+
+interface TaskDialogProps {
+  /** The task as the board shows it now (live), or undefined while it loads. */
+  task: Task | undefined;
+  /** Set when the task cannot be shown (deleted, never existed). */
+  missing: string | null;
+  members: readonly Member[] | undefined;
+  canEdit: boolean;
+  onSave: (base: Task, changes: TaskChanges) => Promise<unknown>;
+  onDelete: (base: Task) => void;
+  onClose: () => void;
+}
+
+/** The whole task, editable: every field, and delete. */
+export function TaskDialog(props: TaskDialogProps): ReactElement {
+  return (
+    <Dialog.Root
+      open
+      onOpenChange={(open) => {
+        if (!open) props.onClose();
+      }}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog" aria-describedby={undefined}>
+          <Dialog.Title>Edit task</Dialog.Title>
+          {props.task ? (
+            // Keyed by id: opening another task starts a fresh form.
+            <TaskForm key={props.task.id} {...props} task={props.task} />
+          ) : (
+            <>
+              <p role={props.missing ? 'alert' : 'status'}>{props.missing ?? 'Loading…'}</p>
+              <div className="dialog-actions">
+                <Dialog.Close className="btn">Close</Dialog.Close>
+              </div>
+            </>
+          )}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function TaskForm({ task, members, canEdit, onSave, onDelete, onClose }: TaskDialogProps & { task: Task }): ReactElement {
+  // The version the user started from: saving sends it, so a change made meanwhile conflicts.
+  const [base] = useState(task);
+  const [draft, setDraft] = useState(() => draftOf(task));
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const changedMeanwhile = task.version > base.version;
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((current) => ({ ...current, [key]: value }));
+  };
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const result = changesOf(base, draft);
+    if ('fields' in result) {
+      setFields(result.fields);
+      return;
+    }
+    if (Object.keys(result.changes).length === 0) {
+      onClose();
+      return;
+    }
+    setSaving(true);
+    try {
+      await onSave(base, result.changes);
+      onClose();
+    } catch (error) {
+      const shown = appErrorOf(error);
+      if (shown.code === 'VALIDATION_ERROR') {
+        setFields(shown.fields);
+        setSaving(false);
+        return;
+      }
+      // Undone on the board with a message, or handed to the conflict dialog.
+      onClose();
+    }
+  };
+
+  return (
+    <form className="task-form" noValidate onSubmit={(event) => void submit(event)}>
+      {changedMeanwhile ? (
+        <p className="form-error" role="status">
+          Someone else changed this task while you were editing. Saving will show both versions.
+        </p>
+      ) : null}
+      <fieldset disabled={!canEdit || saving} className="task-fields">
+        <Field label="Title" error={fields.title}>
+          {(control) => (
+            <input
+              {...control}
+              value={draft.title}
+              onChange={(event) => {
+                set('title', event.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Description" error={fields.description}>
+          {(control) => (
+            <textarea
+              {...control}
+              value={draft.description}
+              rows={5}
+              onChange={(event) => {
+                set('description', event.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <div className="dialog-grid">
+          <Field label="Status" error={fields.status}>
+            {(control) => (
+              <select
+                {...control}
+                value={draft.status}
+                onChange={(event) => {
+                  if (isStatus(event.target.value)) set('status', event.target.value);
+                }}
+              >
+                {taskStatuses.map((status) => (
+                  <option key={status} value={status}>
+                    {COLUMN_TITLES[status]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Priority" error={fields.priority}>
+            {(control) => (
+              <select
+                {...control}
+                value={draft.priority}
+                onChange={(event) => {
+                  if (isPriority(event.target.value)) set('priority', event.target.value);
+                }}
+              >
+                {taskPriorities.map((priority) => (
+                  <option key={priority} value={priority}>
+                    {PRIORITY_LABELS[priority]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Assignee" error={fields.assigneeId}>
+            {(control) => (
+              <select
+                {...control}
+                value={draft.assigneeId}
+                onChange={(event) => {
+                  set('assigneeId', event.target.value);
+                }}
+              >
+                <option value="">Nobody</option>
+                {members?.map((member) => (
+                  <option key={member.userId} value={member.userId}>
+                    {member.user.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Due date" error={fields.dueDate}>
+            {(control) => (
+              <input
+                {...control}
+                type="date"
+                value={draft.dueDay}
+                onChange={(event) => {
+                  set('dueDay', event.target.value);
+                }}
+              />
+            )}
+          </Field>
+        </div>
+      </fieldset>
+      <div className="dialog-actions">
+        {canEdit ? (
+          <button
+            type="button"
+            className="btn btn-quiet danger-text"
+            onClick={() => {
+              setConfirmDelete(true);
+            }}
+          >
+            Delete task
+          </button>
+        ) : null}
+        <span className="spacer" />
+        <Dialog.Close className="btn" type="button">
+          Close
+        </Dialog.Close>
+        {canEdit ? (
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save changes'}
+          </button>
+        ) : null}
+      </div>
+      <Dialog.Root open={confirmDelete} onOpenChange={setConfirmDelete}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="dialog-overlay" />
+          <Dialog.Content className="dialog dialog-small" role="alertdialog" aria-describedby={undefined}>
+            <Dialog.Title>Delete this task?</Dialog.Title>
+            <p>“{base.title}” will be removed for everyone on this board.</p>
+            <div className="dialog-actions">
+              <Dialog.Close className="btn">Cancel</Dialog.Close>
+              <button
+                type="button"
+                className="btn btn-danger"
+                onClick={() => {
+                  setConfirmDelete(false);
+                  onDelete(base);
+                  onClose();
+                }}
+              >
+                Delete
+              </button>
+            </div>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+    </form>
+  );
+}

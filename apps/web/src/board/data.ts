@@ -1,0 +1,100 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { taskStatuses, type TaskStatus } from '@taskboard/schema';
+import type { TaskboardClient } from '../client';
+import { withCounts, type BoardView } from './model';
+import type { BoardFilters } from './search';
+
+/** tasks.list's largest page: a filtered column loads in pages of this size. */
+const FILTERED_PAGE = 100;
+
+/** Every cached view of one project's board (one per filter set) starts with this key. */
+export function boardKeyPrefix(projectId: string): readonly unknown[] {
+  return ['board', projectId];
+}
+
+export function boardKey(projectId: string, filters: BoardFilters | null): readonly unknown[] {
+  return ['board', projectId, filters ?? {}];
+}
+
+/**
+ * Reads a board view. Unfiltered: `board.get` (first page of each column, counts and the event
+ * cursor in one call). Filtered: the event cursor first, then each column from `tasks.list`
+ * with the filters, so the search covers the whole project, not only the loaded cards; events
+ * after the cursor that the lists already contain are skipped by version when they replay.
+ */
+export async function fetchBoardView(
+  client: TaskboardClient,
+  projectId: string,
+  filters: BoardFilters | null,
+): Promise<BoardView> {
+  if (!filters) {
+    const board = await client.board.get.query({ projectId });
+    return { ...board, filters: null };
+  }
+  const board = await client.board.get.query({ projectId, limit: 1 });
+  const lists = await Promise.all(
+    taskStatuses.map((status) =>
+      client.tasks.list.query({ projectId, status, ...filters, sort: 'position', limit: FILTERED_PAGE }),
+    ),
+  );
+  return {
+    project: board.project,
+    lastEventId: board.lastEventId,
+    filters,
+    columns: taskStatuses.map((status, index) => {
+      const list = lists[index];
+      return {
+        status,
+        tasks: list?.tasks ?? [],
+        count: list?.pagination.total ?? 0,
+        nextCursor: list && list.pagination.totalPages > 1 ? '2' : null,
+      };
+    }),
+  };
+}
+
+/** The next page of one column: by the board's cursor, or the next tasks.list page. */
+export async function fetchMoreTasks(
+  client: TaskboardClient,
+  view: BoardView,
+  status: TaskStatus,
+  cursor: string,
+): Promise<{ tasks: BoardView['columns'][number]['tasks']; nextCursor: string | null }> {
+  if (!view.filters) {
+    const column = await client.board.column.query({ projectId: view.project.id, status, cursor });
+    return { tasks: column.tasks, nextCursor: column.nextCursor };
+  }
+  const page = Number(cursor);
+  const list = await client.tasks.list.query({
+    projectId: view.project.id,
+    status,
+    ...view.filters,
+    sort: 'position',
+    limit: FILTERED_PAGE,
+    page,
+  });
+  return { tasks: list.tasks, nextCursor: page < list.pagination.totalPages ? String(page + 1) : null };
+}
+
+/**
+ * Re-reads the column counts of every cached view of a project, for when a live change
+ * moved a task none of them had loaded (its old column is unknown).
+ */
+export async function refreshCounts(queryClient: QueryClient, client: TaskboardClient, projectId: string): Promise<void> {
+  const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
+  for (const [key, view] of views) {
+    if (!view) continue;
+    const filters = view.filters;
+    let counts: Partial<Record<TaskStatus, number>>;
+    if (!filters) {
+      const board = await client.board.get.query({ projectId, limit: 1 });
+      counts = Object.fromEntries(board.columns.map((column) => [column.status, column.count]));
+    } else {
+      const lists = await Promise.all(
+        taskStatuses.map((status) => client.tasks.list.query({ projectId, status, ...filters, limit: 1 })),
+      );
+      counts = Object.fromEntries(taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]));
+    }
+    queryClient.setQueryData<BoardView>(key, (current) => (current ? withCounts(current, counts) : current));
+  }
+}

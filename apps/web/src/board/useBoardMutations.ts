@@ -1,0 +1,206 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { Task, TaskStatus, UpdateTaskInput } from '@taskboard/schema';
+import { appErrorOf } from '../errors';
+import { useTRPC, useTRPCClient } from '../trpc';
+import { useToast } from '../ui/toast';
+import { boardKeyPrefix, refreshCounts } from './data';
+import {
+  COLUMN_TITLES,
+  findTask,
+  movedTask,
+  withLatest,
+  withoutTask,
+  withTask,
+  type BoardView,
+  type MoveTarget,
+} from './model';
+
+/** The fields the task dialog edits. */
+export type TaskChanges = Omit<UpdateTaskInput, 'id' | 'expectedVersion'>;
+
+/** What the user tried when the server said someone else changed the task first. */
+export type PendingChange =
+  | { kind: 'update'; changes: TaskChanges }
+  | { kind: 'move'; target: MoveTarget }
+  | { kind: 'delete' };
+
+export interface Conflict {
+  mine: PendingChange;
+  /** The version the user's change was made on. */
+  base: Task;
+  /** The version on the server now. */
+  theirs: Task;
+}
+
+function describe(change: PendingChange): string {
+  switch (change.kind) {
+    case 'update':
+      return 'Edit';
+    case 'move':
+      return `Move to ${COLUMN_TITLES[change.target.status]}`;
+    case 'delete':
+      return 'Delete';
+  }
+}
+
+/** The task with the edited fields, as the board shows it until the server answers. */
+export function editedTask(task: Task, changes: TaskChanges): Task {
+  return {
+    ...task,
+    ...(changes.title === undefined ? {} : { title: changes.title }),
+    ...(changes.description === undefined ? {} : { description: changes.description }),
+    ...(changes.status === undefined ? {} : { status: changes.status }),
+    ...(changes.priority === undefined ? {} : { priority: changes.priority }),
+    ...(changes.assigneeId === undefined ? {} : { assigneeId: changes.assigneeId }),
+    ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
+  };
+}
+
+/**
+ * The board's writes, each applied to every cached view at once (optimistically) and undone
+ * with a message when the server refuses. A `CONFLICT` shows the server's version and hands
+ * the user's change to `onConflict`, so they can reapply it or let it go: nothing is lost
+ * without them deciding.
+ */
+export function useBoardMutations(projectId: string, onConflict: (conflict: Conflict) => void) {
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+
+  const patch = useCallback(
+    (change: (view: BoardView) => { view: BoardView; countsUncertain: boolean }) => {
+      // An object: a plain `let` set inside the callback reads as always-false to the linter.
+      const counts = { uncertain: false };
+      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
+        if (!view) return view;
+        const result = change(view);
+        counts.uncertain ||= result.countsUncertain;
+        return result.view;
+      });
+      if (counts.uncertain) void refreshCounts(queryClient, client, projectId).catch(() => undefined);
+    },
+    [client, projectId, queryClient],
+  );
+
+  /** Puts the task back as it was, unless a newer version arrived meanwhile. */
+  const restore = useCallback(
+    (task: Task) => {
+      patch((view) => {
+        const shown = findTask(view, task.id);
+        if (shown && shown.version > task.version) return { view, countsUncertain: false };
+        return withTask(view, task);
+      });
+    },
+    [patch],
+  );
+
+  const refused = useCallback(
+    (error: unknown, base: Task, mine: PendingChange, undone: string) => {
+      const shown = appErrorOf(error);
+      if (shown.code === 'CONFLICT' && shown.current) {
+        const theirs = shown.current;
+        patch((view) => withLatest(view, theirs));
+        onConflict({ mine, base, theirs });
+        return;
+      }
+      if (shown.code === 'NOT_FOUND') {
+        patch((view) => withoutTask(view, base.id));
+        toast({ title: undone, description: 'This task was deleted by someone else.', tone: 'error' });
+        return;
+      }
+      if (shown.code === 'FORBIDDEN') {
+        void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
+      }
+      toast({ title: undone, description: shown.message, tone: 'error' });
+    },
+    [onConflict, patch, projectId, queryClient, toast, trpc],
+  );
+
+  const move = useMutation({
+    mutationFn: ({ task, target }: { task: Task; target: MoveTarget }) =>
+      client.tasks.move.mutate({ id: task.id, ...target, expectedVersion: task.version }),
+    onMutate: ({ task, target }) => {
+      patch((view) => withTask(view, movedTask(view, task, target)));
+    },
+    onSuccess: (saved) => {
+      patch((view) => withLatest(view, saved));
+    },
+    onError: (error, { task, target }) => {
+      restore(task);
+      refused(error, task, { kind: 'move', target }, 'Move undone');
+    },
+  });
+
+  const update = useMutation({
+    mutationFn: ({ task, changes }: { task: Task; changes: TaskChanges }) =>
+      client.tasks.update.mutate({ id: task.id, expectedVersion: task.version, ...changes }),
+    onMutate: ({ task, changes }) => {
+      patch((view) => withTask(view, editedTask(task, changes)));
+    },
+    onSuccess: (saved) => {
+      patch((view) => withLatest(view, saved));
+    },
+    onError: (error, { task, changes }) => {
+      restore(task);
+      // Field errors stay in the dialog, which shows them next to the fields.
+      if (appErrorOf(error).code === 'VALIDATION_ERROR') return;
+      refused(error, task, { kind: 'update', changes }, 'Edit undone');
+    },
+  });
+
+  const remove = useMutation({
+    mutationFn: (task: Task) => client.tasks.delete.mutate({ id: task.id, expectedVersion: task.version }),
+    onMutate: (task) => {
+      patch((view) => withoutTask(view, task.id));
+    },
+    onError: (error, task) => {
+      restore(task);
+      refused(error, task, { kind: 'delete' }, 'Delete undone');
+    },
+  });
+
+  const create = useMutation({
+    /** Creates the task, then puts it first in its column (the quick-add box is at the top). */
+    mutationFn: async ({ status, title, firstId }: { status: TaskStatus; title: string; firstId: string | null; draft: Task }) => {
+      const created = await client.tasks.create.mutate({ projectId, status, title });
+      if (!firstId) return created;
+      try {
+        return await client.tasks.move.mutate({ id: created.id, status, beforeId: firstId, expectedVersion: created.version });
+      } catch {
+        return created; // Added all the same, at the end of the column.
+      }
+    },
+    onMutate: ({ draft }) => {
+      patch((view) => withTask(view, draft));
+    },
+    onSuccess: (saved, { draft }) => {
+      patch((view) => withLatest(withoutTask(view, draft.id).view, saved));
+    },
+    onError: (error, { draft }) => {
+      patch((view) => withoutTask(view, draft.id));
+      toast({ title: 'Task not added', description: appErrorOf(error).message, tone: 'error' });
+    },
+  });
+
+  /** Tries the user's change again on top of the server's version. */
+  const reapply = useCallback(
+    ({ mine, theirs }: Conflict) => {
+      switch (mine.kind) {
+        case 'update':
+          update.mutate({ task: theirs, changes: mine.changes });
+          return;
+        case 'move':
+          move.mutate({ task: theirs, target: mine.target });
+          return;
+        case 'delete':
+          remove.mutate(theirs);
+          return;
+      }
+    },
+    [move, remove, update],
+  );
+
+  return { move, update, remove, create, reapply, describe };
+}

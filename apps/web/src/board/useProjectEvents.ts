@@ -1,0 +1,71 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { appErrorOf, type ShownError } from '../errors';
+import { useTRPC, useTRPCClient } from '../trpc';
+import { boardKeyPrefix, refreshCounts } from './data';
+import { applyEvent, type BoardView } from './model';
+
+/** How long count refreshes wait to gather a burst of live changes into one request. */
+const COUNTS_DEBOUNCE_MS = 300;
+
+/**
+ * Keeps every cached view of a project's board current: one `events.project` subscription,
+ * started from the event cursor of the board as first read. The WebSocket link resumes it
+ * from the last event id after any disconnect, so nothing is missed and nothing doubles.
+ * `onLost` hears when the subscription ends for good (project deleted, access removed).
+ */
+export function useProjectEvents(projectId: string, ready: boolean, onLost: (error: ShownError) => void): void {
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onLostRef = useRef(onLost);
+  useEffect(() => {
+    onLostRef.current = onLost;
+  }, [onLost]);
+
+  useEffect(() => {
+    if (!ready) return;
+    const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
+    const cursors = views.flatMap(([, view]) => (view ? [view.lastEventId] : []));
+    if (cursors.length === 0) return;
+    let countsTimer: ReturnType<typeof setTimeout> | undefined;
+    const scheduleCounts = () => {
+      clearTimeout(countsTimer);
+      countsTimer = setTimeout(() => {
+        refreshCounts(queryClient, client, projectId).catch(() => {
+          // Counts stay as they are; the next change or reload corrects them.
+        });
+      }, COUNTS_DEBOUNCE_MS);
+    };
+    const subscription = client.events.project.subscribe(
+      { projectId, lastEventId: Math.min(...cursors) },
+      {
+        onData: ({ data: event }) => {
+          // An object: a plain `let` set inside the callback reads as always-false to the linter.
+          const counts = { uncertain: false };
+          queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
+            if (!view) return view;
+            const change = applyEvent(view, event);
+            counts.uncertain ||= change.countsUncertain;
+            return change.view;
+          });
+          if (counts.uncertain) scheduleCounts();
+          if (event.type.startsWith('member.')) {
+            void queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey({ projectId }) });
+            void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
+          }
+          if (event.type === 'project.deleted') {
+            onLostRef.current({ code: 'NOT_FOUND', message: 'This project was deleted.', fields: {}, current: null });
+          }
+        },
+        onError: (error) => {
+          onLostRef.current(appErrorOf(error));
+        },
+      },
+    );
+    return () => {
+      clearTimeout(countsTimer);
+      subscription.unsubscribe();
+    };
+  }, [client, trpc, queryClient, projectId, ready]);
+}

@@ -1,0 +1,105 @@
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import { z } from 'zod';
+import { AccountPage } from './account/AccountPage';
+import { AppShell } from './AppShell';
+import { loadCurrentUser } from './auth/session';
+import { RegisterPage } from './auth/RegisterPage';
+import { SignInPage } from './auth/SignInPage';
+import { BoardPage } from './board/BoardPage';
+import { boardSearchSchema } from './board/search';
+import { MembersPage } from './members/MembersPage';
+import { ProjectsPage } from './projects/ProjectsPage';
+import type { Trpc } from './trpc';
+import { NotFoundPage } from './ui/NotFoundPage';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+  trpc: Trpc;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+/** Only a path inside this app may be a redirect target (never another site). */
+const redirectSearchSchema = z.object({
+  redirect: z
+    .string()
+    .regex(/^\/(?!\/)/)
+    .optional()
+    .catch(undefined),
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: redirectSearchSchema,
+  component: SignInPage,
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/register',
+  validateSearch: redirectSearchSchema,
+  component: RegisterPage,
+});
+
+/** Every page behind sign-in: without a session, go to sign-in and come back afterwards. */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ context, location }) => {
+    const user = await loadCurrentUser(context.queryClient, context.trpc);
+    if (!user) redirect({ to: '/sign-in', search: { redirect: location.href }, throw: true });
+  },
+  component: AppShell,
+});
+
+const projectsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/',
+  component: ProjectsPage,
+});
+
+export const boardRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/projects/$projectId',
+  validateSearch: boardSearchSchema,
+  component: BoardPage,
+});
+
+export const membersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/projects/$projectId/members',
+  component: MembersPage,
+});
+
+const accountRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/account',
+  component: AccountPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  registerRoute,
+  signedInRoute.addChildren([projectsRoute, boardRoute, membersRoute, accountRoute]),
+]);
+
+export function createAppRouter(context: RouterContext) {
+  return createRouter({ routeTree, context, defaultPreload: 'intent', scrollRestoration: true });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
