@@ -75,8 +75,8 @@ describe('the WebSocket upgrade', () => {
     expect(await upgrade(wsUrl(b), { origin: 'https://localhost:5173' })).toEqual({ status: 403 });
   });
 
-  it('is accepted from an allowed Origin, and without one (a Node client)', async () => {
-    for (const headers of [{ origin: ORIGIN }, {}]) {
+  it('is accepted from an allowed Origin, from its own origin (the web app it serves), and without one (a Node client)', async () => {
+    for (const headers of [{ origin: ORIGIN }, { origin: b.url }, {}]) {
       const result = await upgrade(wsUrl(b), headers);
       expect(result).toHaveProperty('opened');
       if ('opened' in result) result.opened.close();

@@ -3,19 +3,16 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
   redirect,
 } from '@tanstack/react-router';
 import { z } from 'zod';
-import { AccountPage } from './account/AccountPage';
 import { AppShell } from './AppShell';
 import { loadCurrentUser } from './auth/session';
 import { RegisterPage } from './auth/RegisterPage';
 import { SignInPage } from './auth/SignInPage';
-import { BoardPage } from './board/BoardPage';
 import { boardSearchSchema } from './board/search';
-import { MembersPage } from './members/MembersPage';
-import { ProjectsPage } from './projects/ProjectsPage';
 import type { Trpc } from './trpc';
 import { NotFoundPage } from './ui/NotFoundPage';
 
@@ -24,6 +21,8 @@ export interface RouterContext {
   trpc: Trpc;
 }
 
+// Pages behind sign-in load as their own chunks (the board brings drag and drop, virtual
+// lists and dialogs): the first page a visitor gets, sign-in, stays small.
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: Outlet,
   notFoundComponent: NotFoundPage,
@@ -66,26 +65,26 @@ const signedInRoute = createRoute({
 const projectsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/',
-  component: ProjectsPage,
+  component: lazyRouteComponent(() => import('./projects/ProjectsPage'), 'ProjectsPage'),
 });
 
 export const boardRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/projects/$projectId',
   validateSearch: boardSearchSchema,
-  component: BoardPage,
+  component: lazyRouteComponent(() => import('./board/BoardPage'), 'BoardPage'),
 });
 
 export const membersRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/projects/$projectId/members',
-  component: MembersPage,
+  component: lazyRouteComponent(() => import('./members/MembersPage'), 'MembersPage'),
 });
 
 const accountRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/account',
-  component: AccountPage,
+  component: lazyRouteComponent(() => import('./account/AccountPage'), 'AccountPage'),
 });
 
 const routeTree = rootRoute.addChildren([

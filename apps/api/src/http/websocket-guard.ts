@@ -4,8 +4,9 @@ import type { Config } from '../config';
 /**
  * Cross-site WebSocket hijacking: a page on another site can open a WebSocket to us, and the
  * browser sends our cookie with it. Browsers always send `Origin` on a WebSocket upgrade, so
- * an upgrade with an Origin outside the allow-list is refused before it is accepted. Clients
- * that are not browsers (Node apps with a token) send no Origin and are not affected.
+ * an upgrade with an Origin outside the allow-list is refused before it is accepted, unless it
+ * is this server's own origin (the web app it serves, at whatever address the user typed).
+ * Clients that are not browsers (Node apps with a token) send no Origin and are not affected.
  */
 export function registerWebSocketGuard(
   app: FastifyInstance,
@@ -15,7 +16,8 @@ export function registerWebSocketGuard(
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
     const origin = request.headers.origin;
-    if (origin !== undefined && !allowed.has(origin)) {
+    const ownOrigin = `${request.protocol}://${request.headers.host ?? ''}`;
+    if (origin !== undefined && !allowed.has(origin) && origin !== ownOrigin) {
       await reply
         .code(403)
         .send({ error: { message: 'Origin not allowed', appCode: 'FORBIDDEN' } });
