@@ -5,7 +5,7 @@ import { LIMITS, registerInputSchema } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
 import { Field } from '../ui/Field';
-import { parseForm } from '../ui/formErrors';
+import { focusFirstError, parseForm } from '../ui/formErrors';
 
 const PASSWORD_HINT = `At least ${LIMITS.passwordMin} characters; very common passwords are refused.`;
 
@@ -20,7 +20,8 @@ export function RegisterPage(): ReactElement {
 
   async function submit(event: SubmitEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     // The API's own schema: length and format mistakes are caught before a round trip.
     const parsed = parseForm(registerInputSchema, {
       name: form.get('name'),
@@ -30,6 +31,7 @@ export function RegisterPage(): ReactElement {
     if (!parsed.ok) {
       setFields(parsed.fields);
       setFormError(null);
+      focusFirstError(element, parsed.fields);
       return;
     }
     try {
@@ -40,12 +42,15 @@ export function RegisterPage(): ReactElement {
     } catch (error) {
       const shown = appErrorOf(error);
       if (shown.code === 'USER_EXISTS') {
-        setFields({ email: 'An account with this email already exists. Sign in instead?' });
+        const exists = { email: 'An account with this email already exists: sign in instead.' };
+        setFields(exists);
         setFormError(null);
+        focusFirstError(element, exists);
       } else if (shown.code === 'VALIDATION_ERROR' && Object.keys(shown.fields).length > 0) {
         // E.g. the common-password rule, which only the server knows: shown under Password.
         setFields(shown.fields);
         setFormError(null);
+        focusFirstError(element, shown.fields);
       } else {
         setFields({});
         setFormError(

@@ -14,12 +14,14 @@ import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
-import { parseForm } from '../ui/formErrors';
+import { focusFirstError, parseForm, withoutField } from '../ui/formErrors';
 import { ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
 
 const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };
+/** For sentences: "Bob is now an editor". */
+const ROLE_NOUNS: Record<MemberRole, string> = { owner: 'an owner', editor: 'an editor', viewer: 'a viewer' };
 /** Listed most to least powerful in the role pickers. */
 const ROLE_ORDER: readonly MemberRole[] = ['owner', 'editor', 'viewer'];
 
@@ -62,7 +64,7 @@ export function MembersPage(): ReactElement {
           message={missing ? 'It does not exist, or you are not a member of it.' : shown.message}
           {...(missing ? {} : { onRetry: () => void project.refetch() })}
         />
-        <p>
+        <p className="state-link">
           <Link to="/">Back to your projects</Link>
         </p>
       </div>
@@ -72,6 +74,9 @@ export function MembersPage(): ReactElement {
   const current = project.data;
   // A global admin manages every project (SPEC.md permissions), member of it or not.
   const canManage = current.role === 'owner' || user?.role === 'admin';
+  // The last owner cannot leave or step down (SPEC.md: a project always keeps an owner).
+  const ownerCount = members.data?.filter((member) => member.role === 'owner').length ?? 0;
+  const soleOwner = current.role === 'owner' && ownerCount === 1;
 
   return (
     <div className="page">
@@ -125,7 +130,8 @@ export function MembersPage(): ReactElement {
                   member={member}
                   project={current}
                   isSelf={member.userId === user?.id}
-                  canManage={canManage}
+                  // The Inbox has one member, its owner, for good: nothing to manage.
+                  canManage={canManage && !current.isInbox}
                   listHeading={listHeading}
                 />
               ))}
@@ -134,7 +140,7 @@ export function MembersPage(): ReactElement {
         )}
       </section>
 
-      {current.role && !current.isInbox ? <LeaveProject project={current} /> : null}
+      {current.role && !current.isInbox ? <LeaveProject project={current} soleOwner={soleOwner} /> : null}
     </div>
   );
 }
@@ -158,6 +164,7 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
     });
     if (!parsed.ok) {
       setFields(parsed.fields);
+      focusFirstError(form, parsed.fields);
       return;
     }
     try {
@@ -169,13 +176,15 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
       form.reset();
       setFields({});
       emailInput.current?.focus();
-      toast({ title: `Added ${member.user.name} as ${ROLE_LABELS[member.role].toLowerCase()}` });
+      toast({ title: `Added ${member.user.name} as ${ROLE_NOUNS[member.role]}` });
     } catch (error) {
       const shown = appErrorOf(error);
       if (shown.code === 'NOT_FOUND') {
         setFields({ email: 'No account with this email. Ask them to sign up first, then invite them.' });
+        emailInput.current?.focus();
       } else if (shown.code === 'CONFLICT') {
         setFields({ email: 'Already a member of this project' });
+        emailInput.current?.focus();
       } else if (shown.code === 'VALIDATION_ERROR' && Object.keys(shown.fields).length > 0) {
         setFields(shown.fields);
       } else {
@@ -190,8 +199,15 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
       <h2 id="invite-heading" className="panel-heading">
         Invite someone
       </h2>
-      <form className="inline-form invite-form" noValidate onSubmit={(event) => void submit(event)}>
-        <Field label="Email" error={fields.email} hint="They need a Taskboard account.">
+      <form
+        className="inline-form invite-form"
+        noValidate
+        onSubmit={(event) => void submit(event)}
+        onInput={(event) => {
+          setFields((current) => withoutField(current, event.target));
+        }}
+      >
+        <Field label="Email" error={fields.email}>
           {(control) => (
             <input
               {...control}
@@ -223,8 +239,8 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
         </button>
       </form>
       <p className="field-hint invite-roles">
-        Viewers see the board; editors also add and move tasks; owners also rename the project and manage
-        its members.
+        They need a Taskboard account. Viewers see the board; editors also add and move tasks; owners also
+        rename the project and manage its members.
       </p>
     </section>
   );
@@ -247,6 +263,7 @@ function MemberRow({
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirming, setConfirming] = useState(false);
+  const removed = useRef(false);
   const name = member.user.name;
   const listKey = trpc.members.list.queryKey({ projectId: project.id });
 
@@ -265,7 +282,7 @@ function MemberRow({
         toast({ title: 'Role change undone', description: appErrorOf(error).message, tone: 'error' });
       },
       onSuccess: (updated) => {
-        toast({ title: `${updated.user.name} is now ${ROLE_LABELS[updated.role].toLowerCase()}` });
+        toast({ title: `${updated.user.name} is now ${ROLE_NOUNS[updated.role]}` });
       },
       onSettled: () => {
         void queryClient.invalidateQueries({ queryKey: listKey });
@@ -350,11 +367,18 @@ function MemberRow({
         pendingLabel="Removing…"
         pending={remove.isPending}
         onConfirm={() => {
-          remove.mutate({ projectId: project.id, userId: member.userId });
+          remove.mutate(
+            { projectId: project.id, userId: member.userId },
+            {
+              onSuccess: () => {
+                removed.current = true;
+              },
+            },
+          );
         }}
         onCloseAutoFocus={(event) => {
           // The row is gone after a removal: land on the list instead of the page's top.
-          if (remove.isSuccess) {
+          if (removed.current) {
             event.preventDefault();
             listHeading.current?.focus();
           }
@@ -366,7 +390,7 @@ function MemberRow({
   );
 }
 
-function LeaveProject({ project }: { project: ProjectWithRole }): ReactElement {
+function LeaveProject({ project, soleOwner }: { project: ProjectWithRole; soleOwner: boolean }): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -404,12 +428,17 @@ function LeaveProject({ project }: { project: ProjectWithRole }): ReactElement {
         <h2 id="leave-heading" className="panel-heading">
           Leave this project
         </h2>
-        <p className="muted">You lose access to its board; an owner can invite you back.</p>
+        <p className="muted" id="leave-hint">
+          {soleOwner
+            ? 'You are its only owner: make someone else an owner before you leave.'
+            : 'You lose access to its board; an owner can invite you back.'}
+        </p>
       </div>
       <button
         type="button"
         className="btn btn-danger"
-        disabled={!user}
+        aria-describedby="leave-hint"
+        disabled={!user || soleOwner}
         onClick={() => {
           setConfirming(true);
         }}

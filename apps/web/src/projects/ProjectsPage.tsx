@@ -12,7 +12,7 @@ import { useCurrentUser } from '../auth/session';
 import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
 import { Field } from '../ui/Field';
-import { parseForm } from '../ui/formErrors';
+import { focusFirstError, parseForm, withoutField } from '../ui/formErrors';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
@@ -99,6 +99,7 @@ function CreateProjectForm(): ReactElement {
     const parsed = parseForm(createProjectInputSchema, { name: new FormData(form).get('name') });
     if (!parsed.ok) {
       setFields(parsed.fields);
+      focusFirstError(form, parsed.fields);
       return;
     }
     try {
@@ -122,7 +123,15 @@ function CreateProjectForm(): ReactElement {
   }
 
   return (
-    <form className="panel inline-form" aria-label="New project" noValidate onSubmit={(event) => void submit(event)}>
+    <form
+      className="panel inline-form"
+      aria-label="New project"
+      noValidate
+      onSubmit={(event) => void submit(event)}
+      onInput={(event) => {
+        setFields((current) => withoutField(current, event.target));
+      }}
+    >
       <Field label="New project name" error={fields.name}>
         {(control) => (
           <input
@@ -224,8 +233,12 @@ function ProjectRow({
           <Link to="/projects/$projectId" params={{ projectId: project.id }} className="project-link">
             {project.name}
           </Link>
-          <span className="badge">{project.role ? ROLE_LABELS[project.role] : 'Admin'}</span>
-          {project.isInbox ? <span className="badge badge-accent">Inbox</span> : null}
+          {/* The Inbox is always its owner's own: a role badge there says nothing. */}
+          {project.isInbox ? (
+            <span className="badge badge-accent">Inbox</span>
+          ) : (
+            <span className="badge">{project.role ? ROLE_LABELS[project.role] : 'Admin'}</span>
+          )}
           {archived ? <span className="badge badge-archived">Archived</span> : null}
         </div>
         {project.description ? <p className="muted project-description">{project.description}</p> : null}
@@ -279,7 +292,8 @@ function RenameProjectForm({ project, onDone }: { project: ProjectWithRole; onDo
 
   async function submit(event: SubmitEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     const parsed = parseForm(updateProjectInputSchema, {
       id: project.id,
       name: form.get('name'),
@@ -287,6 +301,7 @@ function RenameProjectForm({ project, onDone }: { project: ProjectWithRole; onDo
     });
     if (!parsed.ok) {
       setFields(parsed.fields);
+      focusFirstError(element, parsed.fields);
       return;
     }
     if (parsed.data.name === project.name && parsed.data.description === project.description) {

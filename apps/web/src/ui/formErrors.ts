@@ -30,3 +30,30 @@ export function parseForm<S extends z.ZodType>(
   const parsed = schema.safeParse(values, { error: friendlyMessages });
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, fields: validationDetails(parsed.error.issues) };
 }
+
+/** After a failed submit, takes the user to the first field that needs fixing. */
+export function focusFirstError(form: HTMLFormElement, fields: ValidationDetails): void {
+  for (const element of Array.from(form.elements)) {
+    if (
+      (element instanceof HTMLInputElement ||
+        element instanceof HTMLSelectElement ||
+        element instanceof HTMLTextAreaElement) &&
+      element.name in fields
+    ) {
+      element.focus();
+      return;
+    }
+  }
+}
+
+/** Once the user edits a field, its error no longer applies. */
+export function withoutField(fields: ValidationDetails, target: EventTarget): ValidationDetails {
+  if (
+    !(target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) ||
+    !(target.name in fields)
+  ) {
+    return fields;
+  }
+  const name = target.name;
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => key !== name));
+}
