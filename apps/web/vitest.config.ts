@@ -7,5 +7,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
+    // A real API (embedded database, in-process bus) for the components to talk to.
+    globalSetup: ['./src/test/global-setup.ts'],
+    testTimeout: 20_000,
   },
 });

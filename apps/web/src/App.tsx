@@ -1,5 +1,5 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { RouterProvider } from '@tanstack/react-router';
+import { RouterProvider, type RouterHistory } from '@tanstack/react-router';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { useState, type ReactElement } from 'react';
 import type { AppRouter } from '@taskboard/api';
@@ -9,9 +9,17 @@ import { TRPCProvider } from './trpc';
 import { ToastProvider } from './ui/toast';
 
 /** The app with its providers; the client and query cache come from outside (tests make their own). */
-export function App({ client, queryClient }: { client: TaskboardClient; queryClient: QueryClient }): ReactElement {
+export function App({
+  client,
+  queryClient,
+  history,
+}: {
+  client: TaskboardClient;
+  queryClient: QueryClient;
+  history?: RouterHistory;
+}): ReactElement {
   const [router] = useState(() =>
-    createAppRouter({ queryClient, trpc: createTRPCOptionsProxy<AppRouter>({ client, queryClient }) }),
+    createAppRouter({ queryClient, trpc: createTRPCOptionsProxy<AppRouter>({ client, queryClient }) }, history),
   );
   return (
     <QueryClientProvider client={queryClient}>

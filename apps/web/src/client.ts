@@ -6,6 +6,7 @@ import {
   splitLink,
   wsLink,
   type TRPCClient,
+  type TRPCLink,
 } from '@trpc/client';
 import type { AppRouter } from '@taskboard/api';
 import { appErrorOf } from './errors';
@@ -13,14 +14,28 @@ import { trackSocket } from './live/connection';
 
 export type TaskboardClient = TRPCClient<AppRouter>;
 
+export interface BrowserClientOptions {
+  /** Where the API is; default this page's origin. */
+  origin?: string;
+  /** A session token, where no cookie can carry the session (tests in Node). */
+  token?: string;
+  /** Extra links before the transport (tests hold requests back with one). */
+  links?: TRPCLink<AppRouter>[];
+}
+
 /**
  * The browser's tRPC client: the API is this page's origin (served by the API in production,
  * proxied by Vite in development), so the session cookie authenticates both the batched HTTP
  * calls and the WebSocket. Subscriptions resume from their last event id after a reconnect.
  */
-export function createBrowserClient(origin: string = window.location.origin): TaskboardClient {
+export function createBrowserClient({
+  origin = window.location.origin,
+  token,
+  links = [],
+}: BrowserClientOptions = {}): TaskboardClient {
   const socket = createWSClient({
     url: `${origin.replace(/^http/, 'ws')}/trpc`,
+    connectionParams: token ? { token } : null,
     // Open while something is subscribed (the board); closed a moment after.
     lazy: { enabled: true, closeMs: 2_000 },
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
@@ -28,10 +43,15 @@ export function createBrowserClient(origin: string = window.location.origin): Ta
   trackSocket(socket);
   return createTRPCClient<AppRouter>({
     links: [
+      ...links,
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: socket }),
-        false: httpBatchLink({ url: `${origin}/trpc`, maxURLLength: 4_000 }),
+        false: httpBatchLink({
+          url: `${origin}/trpc`,
+          maxURLLength: 4_000,
+          ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+        }),
       }),
     ],
   });

@@ -6,6 +6,7 @@ import {
   lazyRouteComponent,
   Outlet,
   redirect,
+  type RouterHistory,
 } from '@tanstack/react-router';
 import { z } from 'zod';
 import { AppShell } from './AppShell';
@@ -93,8 +94,15 @@ const routeTree = rootRoute.addChildren([
   signedInRoute.addChildren([projectsRoute, boardRoute, membersRoute, accountRoute]),
 ]);
 
-export function createAppRouter(context: RouterContext) {
-  return createRouter({ routeTree, context, defaultPreload: 'intent', scrollRestoration: true });
+/** The app's router; tests pass a memory history, the browser uses its own. */
+export function createAppRouter(context: RouterContext, history?: RouterHistory) {
+  return createRouter({
+    routeTree,
+    context,
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+    ...(history ? { history } : {}),
+  });
 }
 
 declare module '@tanstack/react-router' {

@@ -127,10 +127,11 @@ export function BoardPage(): ReactElement {
   }
   if (!view.data || !project.data) return <Loading label="Loading board…" />;
 
-  const role = project.data.role;
-  const archived = project.data.status === 'archived';
-  const canEdit = !archived && (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
   const board = view.data;
+  const role = project.data.role;
+  // From the live view: an archive by someone else makes the board read-only at once.
+  const archived = board.project.status === 'archived';
+  const canEdit = !archived && (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
 
   return (
     <div className="board-page">

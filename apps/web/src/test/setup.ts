@@ -5,3 +5,24 @@ import { afterEach } from 'vitest';
 afterEach(() => {
   cleanup();
 });
+
+// jsdom lacks what Radix menus call on open; the browser has them.
+Element.prototype.scrollIntoView = function scrollIntoView() {
+  // Nothing to scroll in a page without layout.
+};
+Element.prototype.hasPointerCapture = () => false;
+Element.prototype.releasePointerCapture = () => undefined;
+
+// jsdom has no layout: give a column's scroll area a window's height, so the virtualized
+// list renders the cards a browser would show (everything else keeps jsdom's zero).
+for (const [property, size] of [
+  ['clientHeight', 800],
+  ['clientWidth', 320],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, property, {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('column-scroll') ? size : 0;
+    },
+  });
+}

@@ -1,0 +1,165 @@
+// The board against a real API (src/test/global-setup.ts): optimistic moves and their
+// rollback, the conflict dialog, and filters that live in the URL.
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { column, gate, renderApp, signUp } from '../test/support';
+
+async function projectWithEditor(name: string) {
+  const ada = await signUp('Ada');
+  const bob = await signUp('Bob');
+  const project = await ada.api.projects.create.mutate({ name });
+  await ada.api.members.add.mutate({ projectId: project.id, email: bob.email, role: 'editor' });
+  return { ada, bob, project };
+}
+
+async function card(columnName: 'To do' | 'In progress' | 'Done', title: string) {
+  // Names match whole (testing-library's default): "Fan" never finds "Fan duct".
+  return within(await screen.findByRole('region', { name: columnName })).findByRole('button', { name: title });
+}
+
+async function moveWithMenu(title: string, to: string) {
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole('button', { name: `Move ${title}` }));
+  await user.click(await screen.findByRole('menuitem', { name: to }));
+}
+
+describe('moving a card', () => {
+  it('shows it in its new column before the server answers, and keeps it there', async () => {
+    const { ada, project } = await projectWithEditor('Moves');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Level the bed' });
+    const moves = gate('tasks.move');
+    renderApp(`/projects/${project.id}`, ada.token, [moves.link]);
+    await card('To do', 'Level the bed');
+
+    await moveWithMenu('Level the bed', 'Done');
+    await waitFor(() => {
+      expect(moves.held).toBe(1);
+    });
+    // Held at the gate, yet already moved on screen, counts included.
+    expect(within(column('Done')).getByRole('button', { name: 'Level the bed' })).toBeVisible();
+    expect(within(column('To do')).queryByRole('button', { name: 'Level the bed' })).toBeNull();
+    expect(within(column('Done')).getByLabelText('1 task')).toBeVisible();
+
+    moves.release();
+    await waitFor(async () => {
+      expect((await ada.api.tasks.get.query({ id: task.id })).status).toBe('done');
+    });
+    expect(await card('Done', 'Level the bed')).toBeVisible();
+    expect(within(column('To do')).getByLabelText('0 tasks')).toBeVisible();
+  });
+
+  it('puts it back with a message when the server refuses, and writes nothing', async () => {
+    const { ada, bob, project } = await projectWithEditor('Refused move');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Swap the nozzle' });
+    const moves = gate('tasks.move');
+    renderApp(`/projects/${project.id}`, bob.token, [moves.link]);
+    await card('To do', 'Swap the nozzle');
+
+    await moveWithMenu('Swap the nozzle', 'In progress');
+    await waitFor(() => {
+      expect(moves.held).toBe(1);
+    });
+    expect(within(column('In progress')).getByRole('button', { name: 'Swap the nozzle' })).toBeVisible();
+    // Meanwhile the owner takes Bob's edit rights away: the move will be refused.
+    await ada.api.members.updateRole.mutate({ projectId: project.id, userId: bob.user.id, role: 'viewer' });
+    moves.release();
+
+    expect(await screen.findByText('Move undone')).toBeVisible();
+    expect(await card('To do', 'Swap the nozzle')).toBeVisible();
+    expect(within(column('In progress')).queryByRole('button', { name: 'Swap the nozzle' })).toBeNull();
+    const stored = await ada.api.tasks.get.query({ id: task.id });
+    expect(stored).toMatchObject({ status: 'todo', version: task.version });
+  });
+});
+
+describe('a conflicting edit', () => {
+  async function editWhileBobEdits() {
+    const { ada, bob, project } = await projectWithEditor('Conflicts');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Print the benchy' });
+    const user = userEvent.setup();
+    renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
+    const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
+    const title = within(dialog).getByRole('textbox', { name: 'Title' });
+    await user.clear(title);
+    await user.type(title, 'Print the benchy at 0.2 mm');
+    await bob.api.tasks.update.mutate({ id: task.id, expectedVersion: task.version, title: 'Print two benchies' });
+    // The dialog hears of it live, before Ada saves.
+    expect(await within(dialog).findByText(/Someone else changed this task/)).toBeVisible();
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    const conflict = await screen.findByRole('alertdialog', { name: 'This task was changed by someone else' });
+    expect(within(within(conflict).getByRole('region', { name: 'Their version' })).getByText('Print two benchies')).toBeVisible();
+    expect(within(within(conflict).getByRole('region', { name: 'Your version' })).getByText('Print the benchy at 0.2 mm')).toBeVisible();
+    return { ada, task, user, conflict };
+  }
+
+  it('shows both versions; "Apply my changes" saves mine on top of theirs', async () => {
+    const { ada, task, user, conflict } = await editWhileBobEdits();
+    await user.click(within(conflict).getByRole('button', { name: 'Apply my changes' }));
+    await waitFor(async () => {
+      expect(await ada.api.tasks.get.query({ id: task.id })).toMatchObject({
+        title: 'Print the benchy at 0.2 mm',
+        version: task.version + 2,
+      });
+    });
+    expect(await card('To do', 'Print the benchy at 0.2 mm')).toBeVisible();
+  });
+
+  it('"Discard mine" keeps theirs, on the server and on the board', async () => {
+    const { ada, task, user, conflict } = await editWhileBobEdits();
+    await user.click(within(conflict).getByRole('button', { name: 'Discard mine' }));
+    expect(await card('To do', 'Print two benchies')).toBeVisible();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(await ada.api.tasks.get.query({ id: task.id })).toMatchObject({
+      title: 'Print two benchies',
+      version: task.version + 1,
+    });
+  });
+});
+
+describe('filters', () => {
+  it('read from the URL, write to the URL, and cover live changes', async () => {
+    const { ada, bob, project } = await projectWithEditor('Filters');
+    const projectId = project.id;
+    await ada.api.tasks.create.mutate({ projectId, title: 'Fan duct', priority: 'high' });
+    await ada.api.tasks.create.mutate({ projectId, title: 'Spool holder', priority: 'low' });
+    await ada.api.tasks.create.mutate({ projectId, title: 'Fan shroud', priority: 'low' });
+    const user = userEvent.setup();
+    const { history } = renderApp(`/projects/${projectId}?priority=high`, ada.token);
+
+    expect(await card('To do', 'Fan duct')).toBeVisible();
+    expect(within(column('To do')).queryByRole('button', { name: 'Spool holder' })).toBeNull();
+    expect(screen.getByRole('combobox', { name: 'Priority' })).toHaveValue('high');
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Priority' }), 'low');
+    await waitFor(() => {
+      expect(new URLSearchParams(history.location.search).get('priority')).toBe('low');
+    });
+    expect(await card('To do', 'Spool holder')).toBeVisible();
+    expect(await card('To do', 'Fan shroud')).toBeVisible();
+    expect(within(column('To do')).queryByRole('button', { name: 'Fan duct' })).toBeNull();
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'fan');
+    await waitFor(() => {
+      expect(new URLSearchParams(history.location.search).get('q')).toBe('fan');
+    });
+    await waitFor(() => {
+      expect(within(column('To do')).queryByRole('button', { name: 'Spool holder' })).toBeNull();
+    });
+    expect(await card('To do', 'Fan shroud')).toBeVisible();
+
+    // Live changes land in the filtered view only when they match it.
+    await bob.api.tasks.create.mutate({ projectId, title: 'Fan mount', priority: 'low' });
+    await bob.api.tasks.create.mutate({ projectId, title: 'Hotend sock', priority: 'low' });
+    expect(await card('To do', 'Fan mount')).toBeVisible();
+    expect(within(column('To do')).queryByRole('button', { name: 'Hotend sock' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => {
+      expect(history.location.search).toBe('');
+    });
+    for (const title of ['Fan duct', 'Spool holder', 'Fan shroud', 'Fan mount', 'Hotend sock']) {
+      expect(await card('To do', title)).toBeVisible();
+    }
+  });
+});

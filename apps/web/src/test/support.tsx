@@ -1,0 +1,77 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createMemoryHistory } from '@tanstack/react-router';
+import { render, screen, type RenderResult } from '@testing-library/react';
+import { createTRPCClient, httpBatchLink, type TRPCLink } from '@trpc/client';
+import { observable, type Unsubscribable } from '@trpc/server/observable';
+import { inject } from 'vitest';
+import type { AppRouter } from '@taskboard/api';
+import { App } from '../App';
+import { createBrowserClient } from '../client';
+
+export const apiUrl = inject('apiUrl');
+const PASSWORD = 'correct horse battery staple';
+let counter = 0;
+
+/** The real tRPC client as another app (or another person) would use it. */
+export function apiClient(token: string) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${apiUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+  });
+}
+
+/** Registers a fresh user on the test API. */
+export async function signUp(name: string) {
+  counter += 1;
+  const email = `${name.toLowerCase()}-${counter}-${Date.now()}@example.com`;
+  const signedIn = await createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${apiUrl}/trpc` })],
+  }).auth.register.mutate({ email, name, password: PASSWORD });
+  return { ...signedIn, email, api: apiClient(signedIn.token) };
+}
+
+/**
+ * Holds back calls to one procedure until the test lets them go, so a test can look at the
+ * board between the user's action and the server's answer.
+ */
+export function gate(path: string) {
+  const waiting: (() => void)[] = [];
+  const link: TRPCLink<AppRouter> = () => ({ op, next }) =>
+    observable((observer) => {
+      let subscription: Unsubscribable | null = null;
+      const forward = () => {
+        subscription = next(op).subscribe(observer);
+      };
+      if (op.path === path) waiting.push(forward);
+      else forward();
+      return () => {
+        subscription?.unsubscribe();
+      };
+    });
+  return {
+    link,
+    /** Lets every held call through. */
+    release() {
+      for (const forward of waiting.splice(0)) forward();
+    },
+    get held() {
+      return waiting.length;
+    },
+  };
+}
+
+/** The whole app at `path`, signed in with `token`, talking to the real API. */
+export function renderApp(
+  path: string,
+  token: string,
+  links: TRPCLink<AppRouter>[] = [],
+): RenderResult & { history: ReturnType<typeof createMemoryHistory> } {
+  const history = createMemoryHistory({ initialEntries: [path] });
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const client = createBrowserClient({ origin: apiUrl, token, links });
+  return { ...render(<App client={client} queryClient={queryClient} history={history} />), history };
+}
+
+/** A column of the board, by its accessible name. */
+export function column(name: 'To do' | 'In progress' | 'Done'): HTMLElement {
+  return screen.getByRole('region', { name });
+}
