@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type SubmitEvent, type ReactElement } from 'react';
-import { loginInputSchema, validationDetails } from '@taskboard/schema';
+import { loginInputSchema } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
 import { Field } from '../ui/Field';
+import { focusFirstError, parseForm } from '../ui/formErrors';
 
 export function SignInPage(): ReactElement {
   const trpc = useTRPC();
@@ -19,10 +20,11 @@ export function SignInPage(): ReactElement {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     // The same schema the API validates with: the user hears about a typo before a round trip.
-    const parsed = loginInputSchema.safeParse({ email: form.get('email'), password: form.get('password') });
-    if (!parsed.success) {
-      setFields(validationDetails(parsed.error.issues));
+    const parsed = parseForm(loginInputSchema, { email: form.get('email'), password: form.get('password') });
+    if (!parsed.ok) {
+      setFields(parsed.fields);
       setFormError(null);
+      focusFirstError(event.currentTarget, parsed.fields);
       return;
     }
     try {

@@ -1,5 +1,6 @@
 import { useState, type SubmitEvent, type ReactElement } from 'react';
 import { taskTitleSchema } from '@taskboard/schema';
+import { parseForm } from '../ui/formErrors';
 
 /** The add box at the top of a column: type a title, press Enter, keep typing the next. */
 export function QuickAdd({ columnTitle, onAdd }: { columnTitle: string; onAdd: (title: string) => void }): ReactElement {
@@ -8,10 +9,10 @@ export function QuickAdd({ columnTitle, onAdd }: { columnTitle: string; onAdd: (
   const errorId = `quick-add-${columnTitle.replace(/\s+/g, '-').toLowerCase()}-error`;
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const parsed = taskTitleSchema.safeParse(title);
-    if (!parsed.success) {
+    const parsed = parseForm(taskTitleSchema, title);
+    if (!parsed.ok) {
       // An empty box is not a mistake worth a message; a too-long title is.
-      setError(title.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid title') : null);
+      setError(title.trim() ? (Object.values(parsed.fields)[0] ?? 'Invalid title') : null);
       return;
     }
     onAdd(parsed.data);

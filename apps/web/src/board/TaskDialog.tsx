@@ -10,11 +10,16 @@ import {
   type TaskPriority,
   type TaskStatus,
 } from '@taskboard/schema';
+import { z } from 'zod';
 import { appErrorOf } from '../errors';
+import { parseForm } from '../ui/formErrors';
 import { Field } from '../ui/Field';
 import { dueDateFromDay, dueDay, PRIORITY_LABELS } from './format';
 import { COLUMN_TITLES } from './model';
 import type { TaskChanges } from './useBoardMutations';
+
+/** The API's own rules for the free-text fields (the selects cannot hold a wrong value). */
+const textFieldsSchema = z.object({ title: taskTitleSchema, description: taskDescriptionSchema });
 
 interface Draft {
   title: string;
@@ -45,21 +50,18 @@ function isPriority(value: string): value is TaskPriority {
 
 /** The fields that differ from the version the dialog opened on, checked by the API's schemas. */
 export function changesOf(base: Task, draft: Draft): { changes: TaskChanges } | { fields: Record<string, string> } {
-  const fields: Record<string, string> = {};
+  const text = parseForm(textFieldsSchema, { title: draft.title, description: draft.description });
+  if (!text.ok) return { fields: text.fields };
   const changes: TaskChanges = {};
-  const title = taskTitleSchema.safeParse(draft.title);
-  if (!title.success) fields.title = title.error.issues[0]?.message ?? 'Invalid title';
-  else if (title.data !== base.title) changes.title = title.data;
-  const description = taskDescriptionSchema.safeParse(draft.description);
-  if (!description.success) fields.description = description.error.issues[0]?.message ?? 'Invalid description';
-  else if (description.data !== base.description) changes.description = description.data;
+  if (text.data.title !== base.title) changes.title = text.data.title;
+  if (text.data.description !== base.description) changes.description = text.data.description;
   if (draft.status !== base.status) changes.status = draft.status;
   if (draft.priority !== base.priority) changes.priority = draft.priority;
   const assigneeId = draft.assigneeId || null;
   if (assigneeId !== base.assigneeId) changes.assigneeId = assigneeId;
   const dueDate = dueDateFromDay(draft.dueDay);
   if ((dueDate ? dueDay(dueDate) : null) !== (base.dueDate ? dueDay(base.dueDate) : null)) changes.dueDate = dueDate;
-  return Object.keys(fields).length > 0 ? { fields } : { changes };
+  return { changes };
 }
 
 interface TaskDialogProps {

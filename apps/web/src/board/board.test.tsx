@@ -73,6 +73,36 @@ describe('moving a card', () => {
   });
 });
 
+describe('quick add', () => {
+  it('puts each new task first in its column, counted once, as the server stores it', async () => {
+    const { ada, project } = await projectWithEditor('Quick add');
+    await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Already there' });
+    const user = userEvent.setup();
+    renderApp(`/projects/${project.id}`, ada.token);
+    await card('To do', 'Already there');
+    const box = screen.getByRole('textbox', { name: 'Add a task to To do' });
+    await user.type(box, 'Cut acrylic panels{Enter}');
+    await user.type(box, 'Design the hinge{Enter}');
+    // A title the schema refuses is explained, not sent.
+    await user.type(box, `${'x'.repeat(201)}{Enter}`);
+    expect(await screen.findByText(/at most 200|200 characters/i)).toBeVisible();
+
+    await waitFor(async () => {
+      const stored = await ada.api.tasks.list.query({ projectId: project.id });
+      expect(stored.tasks.map((task) => task.title)).toEqual(['Design the hinge', 'Cut acrylic panels', 'Already there']);
+    });
+    await waitFor(() => {
+      const shown = within(column('To do')).getAllByRole('button').filter((element) => element.dataset.taskId);
+      expect(shown.map((element) => element.getAttribute('aria-label'))).toEqual([
+        'Design the hinge',
+        'Cut acrylic panels',
+        'Already there',
+      ]);
+    });
+    expect(within(column('To do')).getByLabelText('3 tasks')).toBeVisible();
+  });
+});
+
 describe('a conflicting edit', () => {
   async function editWhileBobEdits() {
     const { ada, bob, project } = await projectWithEditor('Conflicts');

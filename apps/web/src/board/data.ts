@@ -78,23 +78,35 @@ export async function fetchMoreTasks(
 
 /**
  * Re-reads the column counts of every cached view of a project, for when a live change
- * moved a task none of them had loaded (its old column is unknown).
+ * moved a task none of them had loaded (its old column is unknown). Counts read from the
+ * server are only taken if they describe what the view shows: no event applied meanwhile
+ * (or, unfiltered, exactly the events up to the server's cursor) and no write of ours in
+ * flight. Otherwise it answers false and the caller asks again a little later.
  */
-export async function refreshCounts(queryClient: QueryClient, client: TaskboardClient, projectId: string): Promise<void> {
+export async function refreshCounts(queryClient: QueryClient, client: TaskboardClient, projectId: string): Promise<boolean> {
+  let settled = true;
   const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
   for (const [key, view] of views) {
     if (!view) continue;
     const filters = view.filters;
     let counts: Partial<Record<TaskStatus, number>>;
+    let upTo = view.lastEventId;
     if (!filters) {
       const board = await client.board.get.query({ projectId, limit: 1 });
       counts = Object.fromEntries(board.columns.map((column) => [column.status, column.count]));
+      upTo = board.lastEventId;
     } else {
       const lists = await Promise.all(
         taskStatuses.map((status) => client.tasks.list.query({ projectId, status, ...filters, limit: 1 })),
       );
       counts = Object.fromEntries(taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]));
     }
-    queryClient.setQueryData<BoardView>(key, (current) => (current ? withCounts(current, counts) : current));
+    const current = queryClient.getQueryData<BoardView>(key);
+    if (current?.lastEventId !== upTo || queryClient.isMutating() > 0) {
+      settled = false;
+      continue;
+    }
+    queryClient.setQueryData<BoardView>(key, withCounts(current, counts));
   }
+  return settled;
 }

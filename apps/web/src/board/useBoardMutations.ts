@@ -4,7 +4,7 @@ import type { Task, TaskStatus, UpdateTaskInput } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { useToast } from '../ui/toast';
-import { boardKeyPrefix, refreshCounts } from './data';
+import { boardKeyPrefix } from './data';
 import {
   COLUMN_TITLES,
   findTask,
@@ -69,19 +69,17 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   const queryClient = useQueryClient();
   const toast = useToast();
 
+  /**
+   * Applies a change of ours to every view. Our own writes keep counts exact (we knew where
+   * the task was), so they never ask the server for counts; live events do (useProjectEvents).
+   */
   const patch = useCallback(
-    (change: (view: BoardView) => { view: BoardView; countsUncertain: boolean }) => {
-      // An object: a plain `let` set inside the callback reads as always-false to the linter.
-      const counts = { uncertain: false };
-      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
-        if (!view) return view;
-        const result = change(view);
-        counts.uncertain ||= result.countsUncertain;
-        return result.view;
-      });
-      if (counts.uncertain) void refreshCounts(queryClient, client, projectId).catch(() => undefined);
+    (change: (view: BoardView) => { view: BoardView }) => {
+      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) =>
+        view ? change(view).view : view,
+      );
     },
-    [client, projectId, queryClient],
+    [projectId, queryClient],
   );
 
   /** Puts the task back as it was, unless a newer version arrived meanwhile. */

@@ -7,6 +7,8 @@ import { applyEvent, type BoardView } from './model';
 
 /** How long count refreshes wait to gather a burst of live changes into one request. */
 const COUNTS_DEBOUNCE_MS = 300;
+/** A busy board may keep moving under a count refresh; it gives up after this many tries. */
+const MAX_COUNT_ATTEMPTS = 5;
 
 /**
  * Keeps every cached view of a project's board current: one `events.project` subscription,
@@ -29,12 +31,16 @@ export function useProjectEvents(projectId: string, ready: boolean, onLost: (err
     const cursors = views.flatMap(([, view]) => (view ? [view.lastEventId] : []));
     if (cursors.length === 0) return;
     let countsTimer: ReturnType<typeof setTimeout> | undefined;
-    const scheduleCounts = () => {
+    const scheduleCounts = (attempt = 0) => {
       clearTimeout(countsTimer);
       countsTimer = setTimeout(() => {
-        refreshCounts(queryClient, client, projectId).catch(() => {
-          // Counts stay as they are; the next change or reload corrects them.
-        });
+        refreshCounts(queryClient, client, projectId)
+          .then((settled) => {
+            if (!settled && attempt < MAX_COUNT_ATTEMPTS) scheduleCounts(attempt + 1);
+          })
+          .catch(() => {
+            // Counts stay as they are; the next uncertain change or a reload corrects them.
+          });
       }, COUNTS_DEBOUNCE_MS);
     };
     const subscription = client.events.project.subscribe(
