@@ -1,4 +1,4 @@
-import { card, column, dragWithMouse, openBoard, openTask } from './board-helpers';
+import { card, column, dragWithMouse, openBoard, taskDialog } from './board-helpers';
 import { expect, test } from './fixtures';
 import { addMember, createProject, createTasks, getTask, registerUser } from './rest-client';
 
@@ -30,7 +30,14 @@ test('a viewer cannot drag or edit', async ({ url, openAs }) => {
   await expect(card(column(page, 'Done'), 'Inspect the boiler')).toHaveCount(0);
   expect(moves).toEqual([]);
 
-  const dialog = await openTask(page, 'Inspect the boiler');
+  // A viewer opens a task to read it: the card must not claim to be disabled (aria-disabled
+  // from the drag library), or clicks and assistive technology treat it as dead.
+  await expect
+    .soft(card(page, 'Inspect the boiler'), 'a viewer’s card still opens the task')
+    .toBeEnabled();
+  await page.goto(`/projects/${project.id}?task=${task.id}`);
+  const dialog = taskDialog(page);
+  await expect(dialog).toBeVisible();
   for (const field of ['Title', 'Description', 'Status', 'Priority', 'Assignee', 'Due date']) {
     await expect(dialog.getByLabel(field, { exact: true }), field).toBeDisabled();
   }

@@ -108,6 +108,8 @@ export async function quickAdd(page: Page, name: ColumnName, title: string): Pro
   const box = page.getByRole('textbox', { name: `Add a task to ${name}` });
   await box.fill(title);
   await afterCall(page, 'tasks.create', () => box.press('Enter'));
+  // One card: the optimistic one and the created one must become the same card.
+  await expect(card(column(page, name), title)).toHaveCount(1);
   await expect(card(column(page, name), title)).toBeVisible();
 }
 
@@ -157,34 +159,29 @@ export async function deleteWithDialog(page: Page, title: string): Promise<void>
 }
 
 /**
- * A real network cut for one context. `setOffline` fails HTTP and fires the page's `offline`
- * event, but Chromium keeps open WebSockets working (microsoft/playwright#4910), so the live
- * socket is routed through Playwright and closed on `cut()`; new ones are refused until
- * `restore()`. Install before the page connects.
+ * A real network cut for one context. `setOffline` fails HTTP, fires the page's `offline`
+ * event and fails new WebSockets (ERR_INTERNET_DISCONNECTED), but Chromium keeps sockets that
+ * are already open working (microsoft/playwright#4910). So sockets are routed through
+ * Playwright (passing everything through) and the open ones are dropped on `cut()`, with the
+ * abnormal-closure code a lost network gives. Install before the page connects.
  */
 export async function networkSwitch(
   context: BrowserContext,
 ): Promise<{ cut: () => Promise<void>; restore: () => Promise<void> }> {
-  let offline = false;
   const open = new Set<WebSocketRoute>();
-  await context.routeWebSocket(/.*/, async (socket) => {
-    if (offline) {
-      await socket.close({ code: 1001, reason: 'offline' });
-      return;
-    }
-    // With no message handlers, messages pass through both ways unchanged.
+  await context.routeWebSocket(/.*/, (socket) => {
+    // With no message handlers, messages pass through both ways unchanged. While offline the
+    // connection to the server fails in the page's own network stack, as it would for real.
     socket.connectToServer();
     open.add(socket);
   });
   return {
     cut: async () => {
-      offline = true;
       await context.setOffline(true);
-      for (const socket of open) await socket.close({ code: 1001, reason: 'offline' });
+      for (const socket of open) await socket.close({ code: 1006, reason: 'network lost' });
       open.clear();
     },
     restore: async () => {
-      offline = false;
       await context.setOffline(false);
     },
   };

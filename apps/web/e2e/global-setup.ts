@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +110,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (built.status !== 0) throw new Error('building apps/web failed');
   }
 
-  const dataDir = await mkdtemp(join(tmpdir(), 'taskboard-web-e2e-'));
+  const runDir = await mkdtemp(join(tmpdir(), 'taskboard-web-e2e-'));
+  const dataDir = join(runDir, 'data');
+  // A copy of the build: a rebuild during the run replaces the hashed files the API serves.
+  const webDistDir = join(runDir, 'dist');
+  await cp(distDir, webDistDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -120,7 +124,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    WEB_DIST_DIR: distDir,
+    WEB_DIST_DIR: webDistDir,
     LOG_LEVEL: 'warn',
     ALLOWED_ORIGINS: url,
     RATE_LIMIT_MAX: '1000000',
@@ -156,6 +160,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.WEB_E2E_BIG_PROJECT = project.id;
   return async () => {
     await stop(api);
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(runDir, { recursive: true, force: true });
   };
 }
