@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,8 +57,8 @@ function ensureWebBuild(): void {
 }
 
 /** The initial JavaScript of the build: index.html's entry script and its modulepreloads. */
-async function initialScripts(): Promise<{ file: string; raw: number; gzip: number }[]> {
-  const html = await readFile(join(distDir, 'index.html'), 'utf8');
+async function initialScripts(dir: string): Promise<{ file: string; raw: number; gzip: number }[]> {
+  const html = await readFile(join(dir, 'index.html'), 'utf8');
   const sources = [
     ...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g),
     ...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g),
@@ -65,7 +66,7 @@ async function initialScripts(): Promise<{ file: string; raw: number; gzip: numb
   const unique = [...new Set(sources.filter((source) => source !== ''))];
   return Promise.all(
     unique.map(async (source) => {
-      const content = await readFile(join(distDir, source.replace(/^\//, '')));
+      const content = await readFile(join(dir, source.replace(/^\//, '')));
       return { file: source, raw: content.length, gzip: gzipSync(content).length };
     }),
   );
@@ -89,7 +90,10 @@ function freePort(): Promise<number> {
  * process, on a port chosen here: the browser's Origin must be in ALLOWED_ORIGINS for the
  * live WebSocket, so the URL has to be known before it starts.
  */
-async function startApi(databaseUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startApi(
+  databaseUrl: string,
+  webDistDir: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(join(apiDir, 'node_modules/.bin/tsx'), ['src/main.ts'], {
@@ -104,7 +108,7 @@ async function startApi(databaseUrl: string): Promise<{ url: string; stop: () =>
       ALLOWED_ORIGINS: url,
       RATE_LIMIT_MAX: '100000000',
       LOG_LEVEL: 'warn',
-      WEB_DIST_DIR: distDir,
+      WEB_DIST_DIR: webDistDir,
     },
     stdio: 'inherit',
   });
@@ -192,8 +196,18 @@ async function loadBoard(context: BrowserContext, url: string) {
  */
 export async function benchWeb(serverUrl: string): Promise<void> {
   ensureWebBuild();
+  // A copy of the build: a rebuild meanwhile would replace the hashed files being served.
+  const served = await mkdtemp(join(tmpdir(), 'taskboard-web-bench-'));
+  await cp(distDir, served, { recursive: true });
+  try {
+    await measure(serverUrl, served);
+  } finally {
+    await rm(served, { recursive: true, force: true });
+  }
+}
 
-  const scripts = await initialScripts();
+async function measure(serverUrl: string, served: string): Promise<void> {
+  const scripts = await initialScripts(served);
   const total = scripts.reduce(
     (sum, script) => ({ raw: sum.raw + script.raw, gzip: sum.gzip + script.gzip }),
     { raw: 0, gzip: 0 },
@@ -215,7 +229,7 @@ export async function benchWeb(serverUrl: string): Promise<void> {
   );
 
   const database = await createDisposableDatabase({ engine: 'postgres', serverUrl });
-  const api = await startApi(database.url ?? '');
+  const api = await startApi(database.url ?? '', served);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
