@@ -135,25 +135,37 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       env,
       stdio: 'inherit',
     });
-    await waitForHealth(url, child);
+    try {
+      await waitForHealth(url, child);
+    } catch (error) {
+      await stop(child);
+      throw error;
+    }
     return child;
   };
 
-  const first = await startApi();
+  let api;
   let owner;
   let project;
   try {
-    owner = await registerUser(url, 'Bea Bulk');
-    project = await createProject(url, owner, `${BIG_BOARD_TASKS} tasks`);
-  } finally {
-    await stop(first);
+    const first = await startApi();
+    try {
+      owner = await registerUser(url, 'Bea Bulk');
+      project = await createProject(url, owner, `${BIG_BOARD_TASKS} tasks`);
+    } finally {
+      await stop(first);
+    }
+    const started = performance.now();
+    bulkLoad(dataDir, project.id, owner.id);
+    console.log(
+      `seeded ${BIG_BOARD_TASKS} tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    api = await startApi();
+  } catch (error) {
+    // No teardown runs for a setup that failed: leave no database behind.
+    await rm(runDir, { recursive: true, force: true });
+    throw error;
   }
-  const started = performance.now();
-  bulkLoad(dataDir, project.id, owner.id);
-  console.log(
-    `seeded ${BIG_BOARD_TASKS} tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  const api = await startApi();
 
   process.env.WEB_E2E_URL = url;
   process.env.WEB_E2E_BIG_USER = JSON.stringify(owner);
