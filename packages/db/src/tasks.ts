@@ -3,6 +3,7 @@ import {
   type ListTasksInput,
   type Task,
   type TaskList,
+  type TaskPlacement,
   type TaskPriority,
   type TaskStatus,
 } from '@taskboard/schema';
@@ -38,13 +39,15 @@ export async function getTask(db: Executor, taskId: string): Promise<Task | null
   return row ? toTask(row) : null;
 }
 
-/** The last key of a column, to append after it. */
-async function lastPosition(
+/** The first or last key of a column, to put a task before or after everything in it. */
+async function edgePosition(
   db: Executor,
   projectId: string,
   status: TaskStatus,
+  edge: 'first' | 'last',
   excludeTaskId?: string,
 ): Promise<string | null> {
+  const direction = edge === 'first' ? 'asc' : 'desc';
   let query = db
     .selectFrom('tasks')
     .select('position')
@@ -52,8 +55,8 @@ async function lastPosition(
     .where('statusRank', '=', statusRank[status]);
   if (excludeTaskId !== undefined) query = query.where('id', '!=', excludeTaskId);
   const row = await query
-    .orderBy('position', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('position', direction)
+    .orderBy('id', direction)
     .limit(1)
     .executeTakeFirst();
   return row?.position ?? null;
@@ -84,15 +87,21 @@ export interface NewTask {
   assigneeId: string | null;
   dueDate: string | null;
   createdById: string | null;
+  /** Where in its column: first, or (default) last. */
+  placement?: TaskPlacement;
 }
 
-/** Appends a task to the end of its column (recorded as `task.created`). */
+/** Puts a task at the top or the end of its column (recorded as `task.created`). */
 export async function createTask(uow: UnitOfWork, input: NewTask): Promise<Task> {
-  await assertAssignable(uow.trx, input.projectId, input.assigneeId);
-  const position = positionBetween(await lastPosition(uow.trx, input.projectId, input.status), null);
+  const { placement = 'bottom', ...values } = input;
+  await assertAssignable(uow.trx, values.projectId, values.assigneeId);
+  const position =
+    placement === 'top'
+      ? positionBetween(null, await edgePosition(uow.trx, values.projectId, values.status, 'first'))
+      : positionBetween(await edgePosition(uow.trx, values.projectId, values.status, 'last'), null);
   const row = await uow.trx
     .insertInto('tasks')
-    .values({ ...input, dueDate: input.dueDate === null ? null : new Date(input.dueDate), position })
+    .values({ ...values, dueDate: values.dueDate === null ? null : new Date(values.dueDate), position })
     .returningAll()
     .executeTakeFirstOrThrow();
   const task = toTask(row);
@@ -165,7 +174,7 @@ export async function updateTask(
   if (changes.status !== undefined && changes.status !== current.status) {
     set.status = changes.status;
     set.position = positionBetween(
-      await lastPosition(uow.trx, current.projectId, changes.status, taskId),
+      await edgePosition(uow.trx, current.projectId, changes.status, 'last', taskId),
       null,
     );
   }
@@ -226,7 +235,7 @@ export async function moveTask(
     lower = await previousKey(uow.trx, column, before.position);
     upper = before.position;
   } else {
-    lower = await lastPosition(uow.trx, current.projectId, move.status, taskId);
+    lower = await edgePosition(uow.trx, current.projectId, move.status, 'last', taskId);
     upper = null;
   }
 

@@ -178,6 +178,22 @@ describe(`createTask (${engine})`, () => {
     ]);
   });
 
+  it('puts a task created with placement "top" before everything in its column', async () => {
+    const { owner, project } = await setup();
+    const first = await makeTask(handle.db, project, owner, { title: 'first' });
+    const second = await makeTask(handle.db, project, owner, { title: 'second' });
+    const top = await makeTask(handle.db, project, owner, { title: 'top', placement: 'top' });
+    const higher = await makeTask(handle.db, project, owner, { title: 'higher', placement: 'top' });
+    const elsewhere = await makeTask(handle.db, project, owner, { title: 'alone', status: 'done', placement: 'top' });
+
+    const board = await getBoardColumns(handle.db, project.id, 100);
+    expect(board.map((column) => column.tasks.map((task) => task.id))).toEqual([
+      [higher.id, top.id, first.id, second.id],
+      [],
+      [elsewhere.id],
+    ]);
+  });
+
   it('records task.created with the new task, in the same transaction', async () => {
     const { owner, project, lastEventId } = await setup();
     const { result: task, events } = await runUnitOfWork(handle.db, owner.id, (uow) =>

@@ -33,6 +33,11 @@ export const taskSchema = z.object({
 });
 export type Task = z.infer<typeof taskSchema>;
 
+/** Where a new task goes in its column; the board's quick-add box is at the top. */
+export const taskPlacements = ['top', 'bottom'] as const;
+export const taskPlacementSchema = z.enum(taskPlacements);
+export type TaskPlacement = z.infer<typeof taskPlacementSchema>;
+
 export const createTaskInputSchema = z.object({
   /** Absent: the task goes to the caller's Inbox project. */
   projectId: idSchema.optional(),
@@ -42,6 +47,7 @@ export const createTaskInputSchema = z.object({
   priority: taskPrioritySchema.default('medium'),
   assigneeId: idSchema.nullable().default(null),
   dueDate: timestampInputSchema.nullable().default(null),
+  placement: taskPlacementSchema.default('bottom'),
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 

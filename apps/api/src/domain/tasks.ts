@@ -54,6 +54,7 @@ export async function createTask(deps: AppDeps, user: User, input: CreateTaskInp
       assigneeId: input.assigneeId,
       dueDate: input.dueDate,
       createdById: user.id,
+      placement: input.placement,
     });
   });
 }

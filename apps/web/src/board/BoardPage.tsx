@@ -175,7 +175,7 @@ export function BoardPage(): ReactElement {
           };
           // Shown first in its column until the server answers with the real one.
           const draft = movedTask(board, unsaved, { status, afterId: null, beforeId: first?.id ?? null });
-          mutations.create.mutate({ status, title, firstId: first?.id ?? null, draft });
+          mutations.create.mutate({ draft });
         }}
         onLoadMore={loadMore}
       />

@@ -73,6 +73,8 @@ export const TaskCard = memo(function TaskCard({ task, assignee, canEdit, isFirs
       <div
         {...attributes}
         {...listeners}
+        // dnd-kit marks a card it may not drag as disabled; it still opens, so it is not.
+        aria-disabled={undefined}
         onKeyDown={onKeyDown}
         className={`card${isDragging ? ' card-dragging' : ''}`}
         aria-label={task.title}

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { Task, TaskStatus, UpdateTaskInput } from '@taskboard/schema';
+import type { Task, UpdateTaskInput } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { useToast } from '../ui/toast';
 import { boardKeyPrefix } from './data';
+import { addDraft, removeDraft } from './drafts';
 import {
   COLUMN_TITLES,
   findTask,
@@ -160,23 +161,19 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   });
 
   const create = useMutation({
-    /** Creates the task, then puts it first in its column (the quick-add box is at the top). */
-    mutationFn: async ({ status, title, firstId }: { status: TaskStatus; title: string; firstId: string | null; draft: Task }) => {
-      const created = await client.tasks.create.mutate({ projectId, status, title });
-      if (!firstId) return created;
-      try {
-        return await client.tasks.move.mutate({ id: created.id, status, beforeId: firstId, expectedVersion: created.version });
-      } catch {
-        return created; // Added all the same, at the end of the column.
-      }
-    },
+    /** Adds the task first in its column: the quick-add box is at the top. */
+    mutationFn: ({ draft }: { draft: Task }) =>
+      client.tasks.create.mutate({ projectId, status: draft.status, title: draft.title, placement: 'top' }),
     onMutate: ({ draft }) => {
+      addDraft(draft);
       patch((view) => withTask(view, draft));
     },
     onSuccess: (saved, { draft }) => {
+      removeDraft(draft.id);
       patch((view) => withLatest(withoutTask(view, draft.id).view, saved));
     },
     onError: (error, { draft }) => {
+      removeDraft(draft.id);
       patch((view) => withoutTask(view, draft.id));
       toast({ title: 'Task not added', description: appErrorOf(error).message, tone: 'error' });
     },

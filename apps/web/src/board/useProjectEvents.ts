@@ -3,7 +3,8 @@ import { useEffect, useRef } from 'react';
 import { appErrorOf, type ShownError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { boardKeyPrefix, refreshCounts } from './data';
-import { applyEvent, type BoardView } from './model';
+import { takeDraftFor } from './drafts';
+import { applyEvent, withoutTask, type BoardView } from './model';
 
 /** How long count refreshes wait to gather a burst of live changes into one request. */
 const COUNTS_DEBOUNCE_MS = 300;
@@ -49,9 +50,11 @@ export function useProjectEvents(projectId: string, ready: boolean, onLost: (err
         onData: ({ data: event }) => {
           // An object: a plain `let` set inside the callback reads as always-false to the linter.
           const counts = { uncertain: false };
+          // Our own quick add, answered by its event first: the saved task replaces the draft.
+          const draftId = event.type === 'task.created' ? takeDraftFor(event.payload.task) : undefined;
           queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
             if (!view) return view;
-            const change = applyEvent(view, event);
+            const change = applyEvent(draftId ? withoutTask(view, draftId).view : view, event);
             counts.uncertain ||= change.countsUncertain;
             return change.view;
           });
