@@ -1,10 +1,17 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(() => {
   cleanup();
 });
+
+// The first render loads a route chunk and the board from a real API while other suites
+// share the two cores: waiting up to 10 s for what the user would see is not slowness.
+configure({ asyncUtilTimeout: 10_000 });
+
+// The router restores scroll positions; jsdom has no scrolling.
+window.scrollTo = () => undefined;
 
 // jsdom lacks what Radix menus call on open; the browser has them.
 Element.prototype.scrollIntoView = function scrollIntoView() {
