@@ -51,8 +51,14 @@ describe('createTaskInputSchema', () => {
       priority: 'medium',
       assigneeId: null,
       dueDate: null,
+      placement: 'bottom',
     });
     expect(input).not.toHaveProperty('projectId');
+  });
+
+  it('takes placement top or bottom, nothing else', () => {
+    expect(createTaskInputSchema.parse({ title: 'x', placement: 'top' }).placement).toBe('top');
+    expect(rejectedPaths(createTaskInputSchema, { title: 'x', placement: 'middle' })).toEqual(['placement']);
   });
 
   it('rejects a whitespace-only title under its field path', () => {
