@@ -1,19 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { z } from 'zod';
+import { chromiumLaunchOptions, startApiProcess } from '@taskboard/api/testing';
 import { bulkLoadTasks } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import { ms, percentiles, printTable, ratio } from './table';
 
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
-const apiDir = join(repoDir, 'apps/api');
 const distDir = join(repoDir, 'apps/web/dist');
 
 /** The issue's budget for the JavaScript a first visit loads, gzipped (KiB, the strict reading). */
@@ -21,14 +20,6 @@ const BUNDLE_BUDGET_BYTES = 200 * 1024;
 const BIG_BOARD = 5_000;
 const SMALL_BOARD = 20;
 const SAMPLES = 7;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /**
  * Runs in every page before its own scripts: notes when the first card (`[data-task-id]`)
@@ -70,74 +61,6 @@ async function initialScripts(dir: string): Promise<{ file: string; raw: number;
       return { file: source, raw: content.length, gzip: gzipSync(content).length };
     }),
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
-/**
- * The API as deployed (apps/api/src/main.ts, production mode) serving the web build. Its own
- * process, on a port chosen here: the browser's Origin must be in ALLOWED_ORIGINS for the
- * live WebSocket, so the URL has to be known before it starts.
- */
-async function startApi(
-  databaseUrl: string,
-  webDistDir: string,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(join(apiDir, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: apiDir,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      COOKIE_SECURE: 'false',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ALLOWED_ORIGINS: url,
-      RATE_LIMIT_MAX: '100000000',
-      LOG_LEVEL: 'warn',
-      WEB_DIST_DIR: webDistDir,
-    },
-    stdio: 'inherit',
-  });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-  const stop = async () => {
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error('the API did not become healthy in 60 s');
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function rest<T>(
@@ -229,10 +152,9 @@ async function measure(serverUrl: string, served: string): Promise<void> {
   );
 
   const database = await createDisposableDatabase({ engine: 'postgres', serverUrl });
-  const api = await startApi(database.url ?? '', served);
+  const api = await startApiProcess({ DATABASE_URL: database.url ?? '', WEB_DIST_DIR: served });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    ...chromiumLaunchOptions,
   });
   try {
     const { token, user } = await rest(

@@ -1,53 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { apiDir, freePort, startApiProcess, tsx } from '../src/testing';
 
-const apiDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = join(apiDir, 'node_modules/.bin/tsx');
 export const PASSWORD = 'correct horse battery staple';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the API did not become healthy in 60 s');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) {
-      resolve();
-      return;
-    }
-    child.once('exit', () => {
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 async function register(url: string, email: string, name: string): Promise<void> {
   const response = await fetch(`${url}/api/v1/auth/register`, {
@@ -65,47 +22,32 @@ async function register(url: string, email: string, name: string): Promise<void>
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'taskboard-panel-e2e-'));
+  // One port for both starts: the tests get one URL.
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    COOKIE_SECURE: 'false', // plain http on loopback
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ALLOWED_ORIGINS: url,
-    RATE_LIMIT_MAX: '100000',
-  };
-  const startApi = async () => {
-    const child = spawn(tsx, ['src/main.ts'], { cwd: apiDir, env, stdio: 'inherit' });
-    await waitForHealth(url, child);
-    return child;
-  };
+  const env = { DATA_DIR: dataDir };
 
   const adminEmail = `admin-${Date.now()}@example.com`;
   const userEmail = `user-${Date.now()}@example.com`;
-  const first = await startApi();
+  const first = await startApiProcess(env, port);
   try {
-    await register(url, adminEmail, 'Ada Admin');
-    await register(url, userEmail, 'Uma User');
+    await register(first.url, adminEmail, 'Ada Admin');
+    await register(first.url, userEmail, 'Uma User');
   } finally {
-    await stop(first);
+    await first.stop();
   }
   const granted = spawnSync(tsx, ['src/scripts/set-role.ts', adminEmail, 'admin'], {
     cwd: apiDir,
-    env,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
   });
   if (granted.status !== 0) throw new Error(`user:role failed: ${granted.stderr}`);
-  const api = await startApi();
+  const api = await startApiProcess(env, port);
 
-  process.env.PANEL_E2E_URL = url;
+  process.env.PANEL_E2E_URL = api.url;
   process.env.PANEL_E2E_ADMIN = adminEmail;
   process.env.PANEL_E2E_USER = userEmail;
   return async () => {
-    await stop(api);
+    await api.stop();
     await rm(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,58 +1,17 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startApiProcess } from '@taskboard/api/testing';
 import { BIG_BOARD_TASKS, createProject, registerUser } from './rest-client';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));
 const repoDir = join(webDir, '../..');
-const apiDir = join(repoDir, 'apps/api');
 const dbDir = join(repoDir, 'packages/db');
 /** The build under test: apps/web/dist, unless WEB_DIST_DIR names another. */
 const distDir = process.env.WEB_DIST_DIR ?? join(webDir, 'dist');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the API did not become healthy in 60 s');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) {
-      resolve();
-      return;
-    }
-    child.once('exit', () => {
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * The data layer's own bulk loader, run in its package (which owns kysely and PGlite) on the
@@ -115,63 +74,38 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // A copy of the build: a rebuild during the run replaces the hashed files the API serves.
   const webDistDir = join(runDir, 'dist');
   await cp(distDir, webDistDir, { recursive: true });
+  // One port for both starts: the seeded user's session and the tests share one URL.
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    COOKIE_SECURE: 'false', // plain http on loopback
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    WEB_DIST_DIR: webDistDir,
-    LOG_LEVEL: 'warn',
-    ALLOWED_ORIGINS: url,
-    RATE_LIMIT_MAX: '1000000',
-  };
-  const startApi = async () => {
-    const child = spawn(join(apiDir, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-      cwd: apiDir,
-      env,
-      stdio: 'inherit',
-    });
-    try {
-      await waitForHealth(url, child);
-    } catch (error) {
-      await stop(child);
-      throw error;
-    }
-    return child;
-  };
+  const env = { DATA_DIR: dataDir, WEB_DIST_DIR: webDistDir };
 
   let api;
   let owner;
   let project;
   try {
-    const first = await startApi();
+    const first = await startApiProcess(env, port);
     try {
-      owner = await registerUser(url, 'Bea Bulk');
-      project = await createProject(url, owner, `${BIG_BOARD_TASKS} tasks`);
+      owner = await registerUser(first.url, 'Bea Bulk');
+      project = await createProject(first.url, owner, `${BIG_BOARD_TASKS} tasks`);
     } finally {
-      await stop(first);
+      await first.stop();
     }
     const started = performance.now();
     bulkLoad(dataDir, project.id, owner.id);
     console.log(
       `seeded ${BIG_BOARD_TASKS} tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    api = await startApi();
+    api = await startApiProcess(env, port);
   } catch (error) {
     // No teardown runs for a setup that failed: leave no database behind.
     await rm(runDir, { recursive: true, force: true });
     throw error;
   }
 
-  process.env.WEB_E2E_URL = url;
+  process.env.WEB_E2E_URL = api.url;
   process.env.WEB_E2E_BIG_USER = JSON.stringify(owner);
   process.env.WEB_E2E_BIG_PROJECT = project.id;
   return async () => {
-    await stop(api);
+    await api.stop();
     await rm(runDir, { recursive: true, force: true });
   };
 }

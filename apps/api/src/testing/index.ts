@@ -1,0 +1,100 @@
+// What browser tests and benchmarks need to run the API as it is deployed: its own process in
+// production mode, and the Chromium these machines have. `@taskboard/api/testing`.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const apiDir = fileURLToPath(new URL('../..', import.meta.url));
+/** The API's own tsx, to run its TypeScript entry points and scripts. */
+export const tsx = join(apiDir, 'node_modules/.bin/tsx');
+
+/** Debian's Chromium, with the flags it needs as root on a closed network (STACK-NOTES.md). */
+export const chromiumLaunchOptions = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no free port'));
+      });
+    });
+  });
+}
+
+export interface ApiProcess {
+  url: string;
+  /** SIGTERM, then waits for the exit (the API drains and closes its database). */
+  stop(): Promise<void>;
+}
+
+const HEALTHY_WITHIN_MS = 60_000;
+
+/**
+ * Starts `apps/api/src/main.ts` in its own process, in production mode on plain http over
+ * loopback, and resolves once `/healthz` answers. `env` adds the database (`DATA_DIR` or
+ * `DATABASE_URL`), `WEB_DIST_DIR` and anything else. The port is chosen first (or given), so
+ * the URL is known before start: a browser's Origin must be in ALLOWED_ORIGINS.
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  port?: number,
+): Promise<ApiProcess> {
+  const listenPort = port ?? (await freePort());
+  const url = `http://127.0.0.1:${listenPort}`;
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: apiDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      COOKIE_SECURE: 'false',
+      PORT: String(listenPort),
+      HOST: '127.0.0.1',
+      ALLOWED_ORIGINS: url,
+      RATE_LIMIT_MAX: '100000000',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: 'inherit',
+  });
+  // A test runner that dies must not leave the API holding its port and database.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const stop = async () => {
+    process.off('exit', kill);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + HEALTHY_WITHIN_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the API did not become healthy in ${HEALTHY_WITHIN_MS / 1000} s`);
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
