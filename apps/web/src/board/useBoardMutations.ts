@@ -7,7 +7,6 @@ import { useToast } from '../ui/toast';
 import { boardKeyPrefix } from './data';
 import { addDraft, removeDraft } from './drafts';
 import {
-  COLUMN_TITLES,
   findTask,
   movedTask,
   withLatest,
@@ -32,17 +31,6 @@ export interface Conflict {
   base: Task;
   /** The version on the server now. */
   theirs: Task;
-}
-
-function describe(change: PendingChange): string {
-  switch (change.kind) {
-    case 'update':
-      return 'Edit';
-    case 'move':
-      return `Move to ${COLUMN_TITLES[change.target.status]}`;
-    case 'delete':
-      return 'Delete';
-  }
 }
 
 /** The task with the edited fields, as the board shows it until the server answers. */
@@ -197,5 +185,5 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
     [move, remove, update],
   );
 
-  return { move, update, remove, create, reapply, describe };
+  return { move, update, remove, create, reapply };
 }

@@ -10,6 +10,7 @@ import {
   type ProjectWithRole,
 } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
+import { initials } from '../board/format';
 import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -24,12 +25,6 @@ const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', editor: 'Edito
 const ROLE_NOUNS: Record<MemberRole, string> = { owner: 'an owner', editor: 'an editor', viewer: 'a viewer' };
 /** Listed most to least powerful in the role pickers. */
 const ROLE_ORDER: readonly MemberRole[] = ['owner', 'editor', 'viewer'];
-
-function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((word) => (word ? word.charAt(0).toUpperCase() : '')).join('') || '?';
-}
 
 function byName(a: Member, b: Member): number {
   return a.user.name.localeCompare(b.user.name) || a.user.email.localeCompare(b.user.email);
@@ -314,7 +309,7 @@ function MemberRow({
     <li>
       <div className="person grow">
         <span className="person-avatar" aria-hidden="true">
-          {initialsOf(name)}
+          {initials(name)}
         </span>
         <span className="person-text">
           <span className="person-name">
