@@ -19,6 +19,7 @@ import { focusFirstError, parseForm, withoutField } from '../ui/formErrors';
 import { ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
+import { useMemberEvents } from './useMemberEvents';
 
 const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };
 /** For sentences: "Bob is now an editor". */
@@ -36,6 +37,7 @@ export function MembersPage(): ReactElement {
   const user = useCurrentUser();
   const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
   const members = useQuery(trpc.members.list.queryOptions({ projectId }));
+  useMemberEvents(projectId);
   const listHeading = useRef<HTMLHeadingElement>(null);
 
   if (project.isPending) {
