@@ -10,6 +10,7 @@ import { createTestDatabase, startServer, type TestServer } from './support/serv
  * temporary folder (the real one is Vite's; what matters here is how it is served).
  */
 let database: DisposableDatabase;
+let root: string;
 let dist: string;
 let server: TestServer;
 let unbuilt: TestServer;
@@ -19,8 +20,11 @@ const INDEX =
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  dist = await mkdtemp(join(tmpdir(), 'taskboard-dist-'));
-  await mkdir(join(dist, 'assets'));
+  root = await mkdtemp(join(tmpdir(), 'taskboard-dist-'));
+  dist = join(root, 'dist');
+  await mkdir(join(dist, 'assets'), { recursive: true });
+  // Beside the build, not in it: no request may reach it.
+  await writeFile(join(root, 'secret.txt'), 'not for the web');
   await writeFile(join(dist, 'index.html'), INDEX);
   await writeFile(join(dist, 'assets', 'index-3f2a9c.js'), 'console.log("board");');
   await writeFile(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -32,7 +36,7 @@ afterAll(async () => {
   await server.close();
   await unbuilt.close();
   await database.dispose();
-  await rm(dist, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
 const page = { accept: 'text/html,application/xhtml+xml' };
@@ -66,6 +70,29 @@ describe('serving the web build', () => {
     const icon = await fetch(`${server.url}/favicon.svg`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves a build replaced while it runs (a rebuild needs no restart)', async () => {
+    const next = INDEX.replace('index-3f2a9c.js', 'index-7d1e04.js');
+    await writeFile(join(dist, 'assets', 'index-7d1e04.js'), 'console.log("rebuilt");');
+    await writeFile(join(dist, 'index.html'), next);
+    try {
+      expect(await (await fetch(`${server.url}/`, { headers: page })).text()).toBe(next);
+      const asset = await fetch(`${server.url}/assets/index-7d1e04.js`);
+      expect(asset.status).toBe(200);
+      expect(await asset.text()).toBe('console.log("rebuilt");');
+    } finally {
+      await writeFile(join(dist, 'index.html'), INDEX);
+    }
+  });
+
+  it('refuses paths out of the build folder', async () => {
+    for (const path of ['/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
+      expect(await response.text(), path).not.toContain('not for the web');
+    }
   });
 
   it('a missing asset or API path is a 404, never index.html', async () => {

@@ -43,8 +43,9 @@ export async function registerWebApp(app: FastifyInstance, config: Config): Prom
       root,
       prefix: '/',
       index: false,
-      // Routes for the files that exist at start; anything else falls through to not-found.
-      wildcard: false,
+      // Files are looked up when asked for, so a rebuild under a running API is served; a
+      // file that is not there falls through to the not-found handler below.
+      wildcard: true,
       // Ours, below: immutable for hashed assets, revalidate for the rest.
       cacheControl: false,
       setHeaders: (response, path) => {
