@@ -1,8 +1,11 @@
 import { useSyncExternalStore } from 'react';
 import type { createWSClient } from '@trpc/client';
 
-/** What the connection indicator shows. */
-export type ConnectionStatus = 'live' | 'reconnecting' | 'offline';
+/**
+ * What the connection indicator shows; `idle` is a page with nothing live on it (no
+ * subscription, no socket), where it shows nothing unless the network is gone.
+ */
+export type ConnectionStatus = 'live' | 'connecting' | 'reconnecting' | 'offline' | 'idle';
 
 type SocketState = 'idle' | 'connecting' | 'pending';
 
@@ -28,8 +31,9 @@ export class ConnectionStore {
 
   readonly getStatus = (): ConnectionStatus => {
     if (!this.online) return 'offline';
-    if (this.socket === 'connecting' && this.socketFailed) return 'reconnecting';
-    return 'live';
+    if (this.socket === 'pending') return 'live';
+    if (this.socket === 'connecting') return this.socketFailed ? 'reconnecting' : 'connecting';
+    return 'idle';
   };
 
   setOnline(online: boolean): void {

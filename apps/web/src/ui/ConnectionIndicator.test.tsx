@@ -3,23 +3,27 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionStore } from '../live/connection';
 import { ConnectionIndicator } from './ConnectionIndicator';
 
-function shown(): string {
-  return screen.getByRole('status').textContent;
+function shown(): string | null {
+  return screen.queryByRole('status')?.textContent ?? null;
 }
 
 describe('the connection indicator', () => {
-  it('says Live once the socket is open, and while nothing needs one', () => {
+  it('shows nothing where nothing is live, Connecting… on a first connect, Live once open', () => {
     const store = new ConnectionStore(true);
     render(<ConnectionIndicator store={store} />);
-    expect(shown()).toBe('Live');
+    expect(shown()).toBeNull();
     act(() => {
-      store.setSocket('connecting', false); // a first connect is not a reconnect
+      store.setSocket('connecting', false);
     });
-    expect(shown()).toBe('Live');
+    expect(shown()).toBe('Connecting…');
     act(() => {
       store.setSocket('pending', false);
     });
     expect(shown()).toBe('Live');
+    act(() => {
+      store.setSocket('idle', false); // left the board: the socket closes
+    });
+    expect(shown()).toBeNull();
   });
 
   it('says Reconnecting… when an open socket drops or a connect fails, and Live when it is back', () => {
@@ -59,8 +63,9 @@ describe('the connection indicator', () => {
     expect(shown()).toBe('Live');
   });
 
-  it('follows the browser’s online and offline events', () => {
+  it('follows the browser’s online and offline events, even on a page with nothing live', () => {
     render(<ConnectionIndicator />);
+    expect(shown()).toBeNull();
     act(() => {
       window.dispatchEvent(new Event('offline'));
     });
@@ -68,6 +73,6 @@ describe('the connection indicator', () => {
     act(() => {
       window.dispatchEvent(new Event('online'));
     });
-    expect(shown()).toBe('Live');
+    expect(shown()).toBeNull();
   });
 });
