@@ -83,8 +83,15 @@ export async function benchApi(serverUrl: string): Promise<void> {
     const loadSeconds = (performance.now() - started) / 1000;
 
     const listInput = { projectId: project, limit: 50 };
-    const floorQueries = await capturedListQueries(databaseUrl, listTasksInputSchema.parse(listInput), userId);
-    const floor = await startServerProcess('floor', { ...env, FLOOR_QUERIES: JSON.stringify(floorQueries) });
+    const floorQueries = await capturedListQueries(
+      databaseUrl,
+      listTasksInputSchema.parse(listInput),
+      userId,
+    );
+    const floor = await startServerProcess('floor', {
+      ...env,
+      FLOOR_QUERIES: JSON.stringify(floorQueries),
+    });
     const auth = { authorization: `Bearer ${token}` };
     const listUrl = `${api.url}/trpc/tasks.list?input=${encodeURIComponent(JSON.stringify(listInput))}`;
     const boardUrl = `${api.url}/trpc/board.get?input=${encodeURIComponent(JSON.stringify({ projectId: project }))}`;
@@ -137,7 +144,8 @@ async function capturedListQueries(
   const handle = createDatabase({
     databaseUrl,
     log: (event: LogEvent) => {
-      if (event.level === 'query') captured.push(CompiledQuery.raw(event.query.sql, [...event.query.parameters]));
+      if (event.level === 'query')
+        captured.push(CompiledQuery.raw(event.query.sql, [...event.query.parameters]));
     },
   });
   try {

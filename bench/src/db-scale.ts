@@ -55,14 +55,30 @@ async function measure(label: string, handle: DatabaseHandle): Promise<string[][
   const small = await seededProject(handle, SMALL);
   const large = await seededProject(handle, LARGE);
   const input = listTasksInputSchema.parse({ limit: 50 });
-  const rows: string[][] = [[`${label}: bulk load ${LARGE} tasks`, '', '', `${(large.loadMs / 1000).toFixed(1)} s`, '']];
+  const rows: string[][] = [
+    [`${label}: bulk load ${LARGE} tasks`, '', '', `${(large.loadMs / 1000).toFixed(1)} s`, ''],
+  ];
   for (const [name, run] of [
-    ['tasks.list (50 rows)', (p: typeof small) => listTasks(handle.db, { ...input, projectId: p.project.id }, { userId: p.owner.id, all: false })],
+    [
+      'tasks.list (50 rows)',
+      (p: typeof small) =>
+        listTasks(
+          handle.db,
+          { ...input, projectId: p.project.id },
+          { userId: p.owner.id, all: false },
+        ),
+    ],
     ['board (3 × 200 cards)', (p: typeof small) => getBoardColumns(handle.db, p.project.id, 200)],
   ] as const) {
     const base = await sample(() => run(small));
     const big = await sample(() => run(large));
-    rows.push([`${label}: ${name}`, ms(base.p50), ms(big.p50), ms(big.p99), ratio(big.p50, base.p50)]);
+    rows.push([
+      `${label}: ${name}`,
+      ms(base.p50),
+      ms(big.p50),
+      ms(big.p99),
+      ratio(big.p50, base.p50),
+    ]);
   }
   return rows;
 }

@@ -199,7 +199,8 @@ async function openSubscribers(
   try {
     for (let from = 0; from < count; from += OPEN_BATCH) {
       const batch: Promise<void>[] = [];
-      for (let index = from; index < Math.min(count, from + OPEN_BATCH); index++) batch.push(open(index));
+      for (let index = from; index < Math.min(count, from + OPEN_BATCH); index++)
+        batch.push(open(index));
       await Promise.all(batch);
     }
   } catch (error) {
@@ -226,7 +227,9 @@ async function openSubscribers(
         };
         timer = setTimeout(() => {
           const missing = active?.remaining ?? count;
-          reject(new Error(`${missing} of ${count} subscribers had no message after ${timeoutMs} ms`));
+          reject(
+            new Error(`${missing} of ${count} subscribers had no message after ${timeoutMs} ms`),
+          );
         }, timeoutMs);
       });
       try {
@@ -239,7 +242,12 @@ async function openSubscribers(
         if (failed) throw failed;
         const round = active;
         if (!round?.payload) throw new Error('subscriber 0 kept no message');
-        return { allMs: doneAt - sentAt, firstMs: round.firstAt - sentAt, triggerMs, payload: round.payload };
+        return {
+          allMs: doneAt - sentAt,
+          firstMs: round.firstAt - sentAt,
+          triggerMs,
+          payload: round.payload,
+        };
       } finally {
         clearTimeout(timer);
         active = null;
@@ -315,7 +323,11 @@ async function runRounds(
   const timed: RoundSpec[] = [];
   for (let index = 0; index < ROUNDS; index++) {
     const spec = specs.timed(index);
-    const result = await subscribers.round(spec.marker, () => target.trigger(spec), ROUND_TIMEOUT_MS);
+    const result = await subscribers.round(
+      spec.marker,
+      () => target.trigger(spec),
+      ROUND_TIMEOUT_MS,
+    );
     results.push(result);
     timed.push({ marker: spec.marker, payload: result.payload });
     await sleep(ROUND_GAP_MS);
@@ -374,7 +386,11 @@ async function runRoundsBriefly(
   for (let attempt = 0; times.length < PRIMING_ROUNDS; attempt++) {
     const round = spec(attempt);
     try {
-      const result = await subscribers.round(round.marker, () => target.trigger(round), SUBSCRIBE_ATTEMPT_MS);
+      const result = await subscribers.round(
+        round.marker,
+        () => target.trigger(round),
+        SUBSCRIBE_ATTEMPT_MS,
+      );
       times.push(result.allMs);
     } catch (error) {
       // Only while the first subscriptions start listening (they may miss the first events).
@@ -459,7 +475,11 @@ export async function benchFanOut(serverUrl: string): Promise<void> {
           ),
         ).result.data;
         const projectId = createdResponse.parse(
-          await post(`${api.url}/trpc/projects.create`, JSON.stringify({ name: `Fan-out ${count}` }), signedIn.token),
+          await post(
+            `${api.url}/trpc/projects.create`,
+            JSON.stringify({ name: `Fan-out ${count}` }),
+            signedIn.token,
+          ),
         ).result.data.id;
         apiMeasured = await measure(
           api,
@@ -503,7 +523,9 @@ export async function benchFanOut(serverUrl: string): Promise<void> {
             handshake: { token: undefined, projectId: '00000000-0000-0000-0000-000000000000' },
             async trigger(spec) {
               if (!spec.payload) throw new Error('a floor round without a payload');
-              const { sent } = broadcastResponse.parse(await post(`${floor.url}/broadcast`, spec.payload));
+              const { sent } = broadcastResponse.parse(
+                await post(`${floor.url}/broadcast`, spec.payload),
+              );
               if (sent === 0) throw new Error('the floor had no clients to broadcast to');
             },
           },
@@ -525,7 +547,8 @@ export async function benchFanOut(serverUrl: string): Promise<void> {
 }
 
 function printFanOut(rows: Row[], load: { before: number; after: number }): void {
-  const floorOf = (count: number) => rows.find((row) => row.server === 'floor' && row.count === count);
+  const floorOf = (count: number) =>
+    rows.find((row) => row.server === 'floor' && row.count === count);
   const perConnection = (row: Row) => row.measured.subscribedDelta / row.count;
   const perConnectionAfter = (row: Row) => row.measured.afterRoundsDelta / row.count;
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -541,7 +564,9 @@ function printFanOut(rows: Row[], load: { before: number; after: number }): void
       if (row.count === 1_000) {
         verdicts.push(verdict(`time to all delivered at ${row.count}`, times.p50 / floorTimes.p50));
       }
-      verdicts.push(verdict(`RSS/connection at ${row.count}`, perConnection(row) / perConnection(floor)));
+      verdicts.push(
+        verdict(`RSS/connection at ${row.count}`, perConnection(row) / perConnection(floor)),
+      );
     }
     return [
       row.server === 'API' ? 'API: tRPC events.project' : 'floor: bare ws broadcast',

@@ -21,7 +21,9 @@ const benchmarks: Record<string, (url: string) => Promise<void>> = {
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(name in benchmarks));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(benchmarks).join(', ')}`);
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(benchmarks).join(', ')}`,
+  );
   process.exit(1);
 }
 for (const [name, run] of Object.entries(benchmarks)) {

@@ -284,24 +284,21 @@ describe(`session manager (${engine}, ${backend} cache)`, () => {
     expect(await sessions.validate(old.token)).toBeNull();
   });
 
-  onRedis?.(
-    'revocation on one instance is seen by another at once (shared cache)',
-    async () => {
-      const otherCache = createSessionCache(redis, testLog(), {
-        keyPrefix: `${namespace}session:`,
-      });
-      const otherInstance = createSessionManager({
-        db: database.db,
-        cache: otherCache,
-        now: clock.now,
-      });
-      const user = await newUser();
-      const { token, session } = await sessions.create(user.id, null);
-      expect(await otherInstance.validate(token)).not.toBeNull(); // cached in Redis now
-      expect(await sessions.revoke(session.id)).toBe(true);
-      expect(await otherInstance.validate(token)).toBeNull();
-    },
-  );
+  onRedis?.('revocation on one instance is seen by another at once (shared cache)', async () => {
+    const otherCache = createSessionCache(redis, testLog(), {
+      keyPrefix: `${namespace}session:`,
+    });
+    const otherInstance = createSessionManager({
+      db: database.db,
+      cache: otherCache,
+      now: clock.now,
+    });
+    const user = await newUser();
+    const { token, session } = await sessions.create(user.id, null);
+    expect(await otherInstance.validate(token)).not.toBeNull(); // cached in Redis now
+    expect(await sessions.revoke(session.id)).toBe(true);
+    expect(await otherInstance.validate(token)).toBeNull();
+  });
 });
 
 function sampleSession(): ValidatedSession {
@@ -360,34 +357,28 @@ describe(`session cache (${backend})`, () => {
     await cache.delete([]);
   });
 
-  onMemory?.(
-    'expires entries by TTL and keeps at most maxEntries (LRU)',
-    async () => {
-      await cache.set('a', sampleSession(), 60);
-      now += 59_999;
-      expect(await cache.get('a')).not.toBeNull();
-      now += 1;
-      expect(await cache.get('a')).toBeNull();
+  onMemory?.('expires entries by TTL and keeps at most maxEntries (LRU)', async () => {
+    await cache.set('a', sampleSession(), 60);
+    now += 59_999;
+    expect(await cache.get('a')).not.toBeNull();
+    now += 1;
+    expect(await cache.get('a')).toBeNull();
 
-      for (const id of ['x', 'y', 'z']) await cache.set(id, sampleSession(), 60);
-      await cache.get('x'); // x is now the most recent; y the least
-      await cache.set('w', sampleSession(), 60);
-      expect(await cache.get('y')).toBeNull();
-      expect(await cache.get('x')).not.toBeNull();
-      expect(await cache.get('z')).not.toBeNull();
-      expect(await cache.get('w')).not.toBeNull();
-    },
-  );
+    for (const id of ['x', 'y', 'z']) await cache.set(id, sampleSession(), 60);
+    await cache.get('x'); // x is now the most recent; y the least
+    await cache.set('w', sampleSession(), 60);
+    expect(await cache.get('y')).toBeNull();
+    expect(await cache.get('x')).not.toBeNull();
+    expect(await cache.get('z')).not.toBeNull();
+    expect(await cache.get('w')).not.toBeNull();
+  });
 
-  onMemory?.(
-    'hands out copies: changing a result does not change the cache',
-    async () => {
-      await cache.set('a', sampleSession(), 60);
-      const read = await cache.get('a');
-      if (read) read.user.role = 'admin';
-      expect((await cache.get('a'))?.user.role).toBe('user');
-    },
-  );
+  onMemory?.('hands out copies: changing a result does not change the cache', async () => {
+    await cache.set('a', sampleSession(), 60);
+    const read = await cache.get('a');
+    if (read) read.user.role = 'admin';
+    expect((await cache.get('a'))?.user.role).toBe('user');
+  });
 
   onRedis?.(
     'uses a short TTL and ignores (with a warning) entries of the wrong shape',
@@ -543,67 +534,61 @@ describe(`sign-in throttle (${backend})`, () => {
     expect(await refusal({ email: 'late@example.com', ip: '198.51.100.50' })).toBeNull();
   });
 
-  onMemory?.(
-    'the window is fixed: 15 minutes after the first failure it opens again',
-    async () => {
-      const attempt = { email: 'frank@example.com', ip: '203.0.113.5' };
-      await throttle.begin(attempt);
-      clock.advance(10 * MINUTE);
-      await failures(SIGN_IN_MAX_FAILURES - 1, attempt);
-      expect((await refusal(attempt))?.retryAfterSeconds).toBe(5 * 60);
-      clock.advance(5 * MINUTE - 1);
-      expect(await refusal(attempt)).not.toBeNull();
-      clock.advance(1);
-      expect(await refusal(attempt)).toBeNull();
-    },
-  );
+  onMemory?.('the window is fixed: 15 minutes after the first failure it opens again', async () => {
+    const attempt = { email: 'frank@example.com', ip: '203.0.113.5' };
+    await throttle.begin(attempt);
+    clock.advance(10 * MINUTE);
+    await failures(SIGN_IN_MAX_FAILURES - 1, attempt);
+    expect((await refusal(attempt))?.retryAfterSeconds).toBe(5 * 60);
+    clock.advance(5 * MINUTE - 1);
+    expect(await refusal(attempt)).not.toBeNull();
+    clock.advance(1);
+    expect(await refusal(attempt)).toBeNull();
+  });
 
-  onRedis?.(
-    'keeps windowed counters in Redis, without e-mail addresses in keys',
-    async () => {
-      const client = redis;
-      if (!client) throw new Error('no redis');
-      const prefix = `${namespace}signin-keys:`;
-      const shared = createSignInThrottle({
-        redis: client,
-        now: clock.now,
-        log: testLog(),
-        keyPrefix: prefix,
+  onRedis?.('keeps windowed counters in Redis, without e-mail addresses in keys', async () => {
+    const client = redis;
+    if (!client) throw new Error('no redis');
+    const prefix = `${namespace}signin-keys:`;
+    const shared = createSignInThrottle({
+      redis: client,
+      now: clock.now,
+      log: testLog(),
+      keyPrefix: prefix,
+    });
+    await shared.begin({ email: 'grace@example.com', ip: '203.0.113.9' });
+    const keys = await client.keys(`${prefix}*`);
+    expect(keys).toHaveLength(2);
+    expect(keys).toContain(`${prefix}ip:203.0.113.9`);
+    expect(keys.some((key) => new RegExp(`^${prefix}email:[0-9a-f]{64}$`).test(key))).toBe(true);
+    expect(keys.join()).not.toContain('grace');
+    for (const key of keys) {
+      expect(await client.get(key)).toBe('1');
+      const ttl = await client.pttl(key);
+      expect(ttl).toBeGreaterThan(SIGN_IN_WINDOW_MS - 5_000);
+      expect(ttl).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS);
+    }
+    // A second instance sees the same counters.
+    const otherInstance = createSignInThrottle({
+      redis: client,
+      now: clock.now,
+      log: testLog(),
+      keyPrefix: prefix,
+    });
+    for (let i = 1; i < SIGN_IN_MAX_FAILURES; i += 1) {
+      await otherInstance.begin({
+        email: 'grace@example.com',
+        ip: `203.0.113.${i + 10}`,
       });
-      await shared.begin({ email: 'grace@example.com', ip: '203.0.113.9' });
-      const keys = await client.keys(`${prefix}*`);
-      expect(keys).toHaveLength(2);
-      expect(keys).toContain(`${prefix}ip:203.0.113.9`);
-      expect(keys.some((key) => new RegExp(`^${prefix}email:[0-9a-f]{64}$`).test(key))).toBe(true);
-      expect(keys.join()).not.toContain('grace');
-      for (const key of keys) {
-        expect(await client.get(key)).toBe('1');
-        const ttl = await client.pttl(key);
-        expect(ttl).toBeGreaterThan(SIGN_IN_WINDOW_MS - 5_000);
-        expect(ttl).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS);
-      }
-      // A second instance sees the same counters.
-      const otherInstance = createSignInThrottle({
-        redis: client,
-        now: clock.now,
-        log: testLog(),
-        keyPrefix: prefix,
-      });
-      for (let i = 1; i < SIGN_IN_MAX_FAILURES; i += 1) {
-        await otherInstance.begin({
-          email: 'grace@example.com',
-          ip: `203.0.113.${i + 10}`,
-        });
-      }
-      await expect(
-        shared.begin({ email: 'grace@example.com', ip: '203.0.113.200' }),
-      ).rejects.toThrow(AppError);
-      // Failures after the first do not extend the fixed window.
-      const emailKey = keys.find((key) => key.includes(':email:'));
-      if (!emailKey) throw new Error('no email key');
-      expect(await client.pttl(emailKey)).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS);
-    },
-  );
+    }
+    await expect(shared.begin({ email: 'grace@example.com', ip: '203.0.113.200' })).rejects.toThrow(
+      AppError,
+    );
+    // Failures after the first do not extend the fixed window.
+    const emailKey = keys.find((key) => key.includes(':email:'));
+    if (!emailKey) throw new Error('no email key');
+    expect(await client.pttl(emailKey)).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS);
+  });
 
   it('falls back to local counters when Redis fails, and says so', async () => {
     const { redis: dead, log } = deadRedis();

@@ -19,7 +19,10 @@ export function App({
   history?: RouterHistory;
 }): ReactElement {
   const [router] = useState(() =>
-    createAppRouter({ queryClient, trpc: createTRPCOptionsProxy<AppRouter>({ client, queryClient }) }, history),
+    createAppRouter(
+      { queryClient, trpc: createTRPCOptionsProxy<AppRouter>({ client, queryClient }) },
+      history,
+    ),
   );
   return (
     <QueryClientProvider client={queryClient}>

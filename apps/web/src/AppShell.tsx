@@ -21,7 +21,11 @@ export function AppShell(): ReactElement {
         await navigate({ to: '/sign-in' });
       },
       onError: (error) => {
-        toast({ title: 'Could not sign out', description: appErrorOf(error).message, tone: 'error' });
+        toast({
+          title: 'Could not sign out',
+          description: appErrorOf(error).message,
+          tone: 'error',
+        });
       },
     }),
   );

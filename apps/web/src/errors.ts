@@ -26,10 +26,18 @@ function stringRecord(value: unknown): Record<string, string> {
 export function appErrorOf(error: unknown): ShownError {
   if (error instanceof TRPCClientError) {
     const data: unknown = error.data;
-    if (typeof data === 'object' && data !== null && 'appCode' in data && isAppErrorCode(data.appCode)) {
+    if (
+      typeof data === 'object' &&
+      data !== null &&
+      'appCode' in data &&
+      isAppErrorCode(data.appCode)
+    ) {
       const details = 'details' in data ? data.details : null;
       const current =
-        data.appCode === 'CONFLICT' && typeof details === 'object' && details !== null && 'task' in details
+        data.appCode === 'CONFLICT' &&
+        typeof details === 'object' &&
+        details !== null &&
+        'task' in details
           ? taskSchema.safeParse(details.task)
           : null;
       return {

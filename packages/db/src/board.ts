@@ -44,7 +44,9 @@ async function columnPage(
     .where('projectId', '=', projectId)
     .where('statusRank', '=', statusRank[status]);
   if (after) {
-    query = query.where((eb) => eb(eb.refTuple('position', 'id'), '>', eb.tuple(after[0], after[1])));
+    query = query.where((eb) =>
+      eb(eb.refTuple('position', 'id'), '>', eb.tuple(after[0], after[1])),
+    );
   }
   const rows = await query
     .orderBy('position')

@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
-import { taskPriorities, taskStatuses, type TaskPriority, type TaskStatus } from '@taskboard/schema';
+import {
+  taskPriorities,
+  taskStatuses,
+  type TaskPriority,
+  type TaskStatus,
+} from '@taskboard/schema';
 import { positionsAfter } from './positions';
 import { statusRank } from './tasks';
 import type { Executor } from './types';
@@ -16,14 +21,54 @@ export interface BulkLoadOptions {
   seed?: number;
 }
 
-const verbs = ['Calibrate', 'Replace', 'Test', 'Document', 'Tune', 'Order', 'Inspect', 'Design',
-  'Print', 'Measure', 'Clean', 'Upgrade', 'Review', 'Fix', 'Wire', 'Flash'];
-const objects = ['extruder', 'hotend', 'bed leveling', 'Z-axis', 'stepper drivers', 'firmware',
-  'PEI sheet', 'cooling fan', 'filament sensor', 'belt tension', 'thermistor', 'PSU',
-  'enclosure', 'nozzle', 'slicer profile', 'input shaping', 'bowden tube', 'end stops'];
-const details = ['after the last failed print', 'for PETG at 240 °C', 'before the demo',
-  'and write down the values', 'on the second printer', 'with the new spool', 'per the BOM',
-  'and compare with the reference part'];
+const verbs = [
+  'Calibrate',
+  'Replace',
+  'Test',
+  'Document',
+  'Tune',
+  'Order',
+  'Inspect',
+  'Design',
+  'Print',
+  'Measure',
+  'Clean',
+  'Upgrade',
+  'Review',
+  'Fix',
+  'Wire',
+  'Flash',
+];
+const objects = [
+  'extruder',
+  'hotend',
+  'bed leveling',
+  'Z-axis',
+  'stepper drivers',
+  'firmware',
+  'PEI sheet',
+  'cooling fan',
+  'filament sensor',
+  'belt tension',
+  'thermistor',
+  'PSU',
+  'enclosure',
+  'nozzle',
+  'slicer profile',
+  'input shaping',
+  'bowden tube',
+  'end stops',
+];
+const details = [
+  'after the last failed print',
+  'for PETG at 240 °C',
+  'before the demo',
+  'and write down the values',
+  'on the second printer',
+  'with the new spool',
+  'per the BOM',
+  'and compare with the reference part',
+];
 
 /** A small deterministic generator (mulberry32), so a seed reproduces the same board. */
 function random(seed: number): () => number {
@@ -94,11 +139,15 @@ export async function bulkLoadTasks(db: Executor, options: BulkLoadOptions): Pro
       rows.push({
         project_id: options.projectId,
         title: `${pick(verbs, next)} ${pick(objects, next)} #${i + 1}`,
-        description: next() < 0.5 ? `${pick(verbs, next)} the ${pick(objects, next)} ${pick(details, next)}.` : '',
+        description:
+          next() < 0.5
+            ? `${pick(verbs, next)} the ${pick(objects, next)} ${pick(details, next)}.`
+            : '',
         status,
         priority: pick(taskPriorities, next),
         assignee_id: assignees.length > 0 && next() < 0.66 ? pick(assignees, next) : null,
-        due_date: next() < 0.3 ? new Date(now + Math.floor((next() - 0.3) * 60) * day).toISOString() : null,
+        due_date:
+          next() < 0.3 ? new Date(now + Math.floor((next() - 0.3) * 60) * day).toISOString() : null,
         position,
         created_by_id: options.createdById,
         created_at: new Date(now - (options.count - i) * 1000).toISOString(),

@@ -51,7 +51,11 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     });
     // An idle client can fail (server restart); without a listener that would crash the process.
     pool.on('error', (error) => config.onPoolError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, ...(log && { log }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      plugins,
+      ...(log && { log }),
+    });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
 
@@ -61,6 +65,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   if (!inMemory) mkdirSync(location, { recursive: true });
   const pglite = new PGlite(location, { extensions: { pg_trgm } });
   // The dialect serialises connections: PGlite is a single connection (see STACK-NOTES.md).
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins, ...(log && { log }) });
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect(pglite),
+    plugins,
+    ...(log && { log }),
+  });
   return { db, engine: 'pglite', close: () => db.destroy() };
 }

@@ -3,7 +3,10 @@ const UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(error: unknown): boolean {
   return (
-    typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    error.code === UNIQUE_VIOLATION
   );
 }
 

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
-import { projectEventBodySchema, type ProjectEvent, type ProjectEventBody } from '@taskboard/schema';
+import {
+  projectEventBodySchema,
+  type ProjectEvent,
+  type ProjectEventBody,
+} from '@taskboard/schema';
 import { iso } from './timestamps';
 import type { Executor } from './types';
 
@@ -43,7 +47,10 @@ export async function appendEvents(
     let previousRecipientEventId: number | null = null;
     if (event.recipientId !== null) {
       if (!lastOfRecipient.has(event.recipientId)) {
-        lastOfRecipient.set(event.recipientId, await newestId(trx, 'recipientId', event.recipientId));
+        lastOfRecipient.set(
+          event.recipientId,
+          await newestId(trx, 'recipientId', event.recipientId),
+        );
       }
       previousRecipientEventId = lastOfRecipient.get(event.recipientId) ?? null;
     }

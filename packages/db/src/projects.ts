@@ -143,7 +143,10 @@ export async function updateProject(
 
 /** Deletes the project with its tasks, members and events (recorded as `project.deleted`). */
 export async function deleteProject(uow: UnitOfWork, projectId: string): Promise<void> {
-  const result = await uow.trx.deleteFrom('projects').where('id', '=', projectId).executeTakeFirst();
+  const result = await uow.trx
+    .deleteFrom('projects')
+    .where('id', '=', projectId)
+    .executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'Project not found');
   uow.record(projectId, { type: 'project.deleted', payload: { projectId } });
 }

@@ -101,7 +101,11 @@ export async function createTask(uow: UnitOfWork, input: NewTask): Promise<Task>
       : positionBetween(await edgePosition(uow.trx, values.projectId, values.status, 'last'), null);
   const row = await uow.trx
     .insertInto('tasks')
-    .values({ ...values, dueDate: values.dueDate === null ? null : new Date(values.dueDate), position })
+    .values({
+      ...values,
+      dueDate: values.dueDate === null ? null : new Date(values.dueDate),
+      position,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   const task = toTask(row);

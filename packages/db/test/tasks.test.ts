@@ -184,7 +184,11 @@ describe(`createTask (${engine})`, () => {
     const second = await makeTask(handle.db, project, owner, { title: 'second' });
     const top = await makeTask(handle.db, project, owner, { title: 'top', placement: 'top' });
     const higher = await makeTask(handle.db, project, owner, { title: 'higher', placement: 'top' });
-    const elsewhere = await makeTask(handle.db, project, owner, { title: 'alone', status: 'done', placement: 'top' });
+    const elsewhere = await makeTask(handle.db, project, owner, {
+      title: 'alone',
+      status: 'done',
+      placement: 'top',
+    });
 
     const board = await getBoardColumns(handle.db, project.id, 100);
     expect(board.map((column) => column.tasks.map((task) => task.id))).toEqual([

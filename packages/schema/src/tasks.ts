@@ -92,17 +92,18 @@ export type TaskSort = z.infer<typeof taskSortSchema>;
 export const sortOrderSchema = z.enum(['asc', 'desc']);
 export type SortOrder = z.infer<typeof sortOrderSchema>;
 
-export const listTasksInputSchema = z.object({
-  projectId: idSchema.optional(),
-  status: taskStatusSchema.optional(),
-  priority: taskPrioritySchema.optional(),
-  assigneeId: idSchema.optional(),
-  search: z.string().trim().max(LIMITS.searchMax).optional(),
-  sort: taskSortSchema.default('position'),
-  order: sortOrderSchema.default('asc'),
-  page: z.number().int().min(1).default(1),
-  limit: z.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
-})
+export const listTasksInputSchema = z
+  .object({
+    projectId: idSchema.optional(),
+    status: taskStatusSchema.optional(),
+    priority: taskPrioritySchema.optional(),
+    assigneeId: idSchema.optional(),
+    search: z.string().trim().max(LIMITS.searchMax).optional(),
+    sort: taskSortSchema.default('position'),
+    order: sortOrderSchema.default('asc'),
+    page: z.number().int().min(1).default(1),
+    limit: z.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
+  })
   // No input at all means every default (prefault, so the field defaults above apply).
   .prefault({});
 export type ListTasksInput = z.infer<typeof listTasksInputSchema>;

@@ -58,7 +58,9 @@ describe('createTaskInputSchema', () => {
 
   it('takes placement top or bottom, nothing else', () => {
     expect(createTaskInputSchema.parse({ title: 'x', placement: 'top' }).placement).toBe('top');
-    expect(rejectedPaths(createTaskInputSchema, { title: 'x', placement: 'middle' })).toEqual(['placement']);
+    expect(rejectedPaths(createTaskInputSchema, { title: 'x', placement: 'middle' })).toEqual([
+      'placement',
+    ]);
   });
 
   it('rejects a whitespace-only title under its field path', () => {

@@ -1,5 +1,12 @@
 import { getProjectWithRole, getTask, lockProjectWithRole, type UnitOfWork } from '@taskboard/db';
-import { AppError, isAppError, type MemberRole, type Project, type Task, type User } from '@taskboard/schema';
+import {
+  AppError,
+  isAppError,
+  type MemberRole,
+  type Project,
+  type Task,
+  type User,
+} from '@taskboard/schema';
 import type { AppDeps } from '../deps';
 
 const rank: Record<MemberRole, number> = { viewer: 0, editor: 1, owner: 2 };
@@ -37,11 +44,7 @@ export async function requireProjectRoleToWrite(
   return checkRole(user, await lockProjectWithRole(uow.trx, projectId, user.id), needed);
 }
 
-function checkRole(
-  user: User,
-  access: ProjectAccess | null,
-  needed: MemberRole,
-): ProjectAccess {
+function checkRole(user: User, access: ProjectAccess | null, needed: MemberRole): ProjectAccess {
   if (!access || (access.role === null && user.role !== 'admin')) {
     throw new AppError('NOT_FOUND', 'Project not found');
   }

@@ -116,7 +116,9 @@ export function liveClient(server: { url: string } | (() => string), token?: str
 }
 
 /** The error contract's data of a failed call (fails the test if the call succeeded). */
-export async function errorOf(call: Promise<unknown>): Promise<AppErrorData & { path: string | null }> {
+export async function errorOf(
+  call: Promise<unknown>,
+): Promise<AppErrorData & { path: string | null }> {
   try {
     await call;
   } catch (error) {

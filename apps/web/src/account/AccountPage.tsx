@@ -48,7 +48,9 @@ export function AccountPage(): ReactElement {
             <dt>Email</dt>
             <dd>{user.email}</dd>
             <dt>Role</dt>
-            <dd>{user.role === 'admin' ? 'Administrator: can see and manage every project' : 'Member'}</dd>
+            <dd>
+              {user.role === 'admin' ? 'Administrator: can see and manage every project' : 'Member'}
+            </dd>
             <dt>Member since</dt>
             <dd>
               <time dateTime={user.createdAt}>{fullDateTime(user.createdAt)}</time>
@@ -64,7 +66,9 @@ export function AccountPage(): ReactElement {
           Sessions
           {sessions.data ? <span className="panel-count">{sessions.data.length}</span> : null}
         </h2>
-        <p className="muted">Where your account is signed in. Sign out any device you do not recognise.</p>
+        <p className="muted">
+          Where your account is signed in. Sign out any device you do not recognise.
+        </p>
         {sessions.isPending ? (
           <Loading label="Loading sessions…" />
         ) : sessions.isError ? (
@@ -119,7 +123,12 @@ function SessionRow({
         const shown = appErrorOf(error);
         // Already gone (expired, or signed out elsewhere): the list was just out of date.
         if (shown.code === 'NOT_FOUND') forget();
-        else toast({ title: `${device} is still signed in`, description: shown.message, tone: 'error' });
+        else
+          toast({
+            title: `${device} is still signed in`,
+            description: shown.message,
+            tone: 'error',
+          });
       },
     }),
   );
@@ -181,8 +190,8 @@ function SignOutEverywhere(): ReactElement {
           Sign out of every device
         </h2>
         <p className="muted">
-          Ends all sessions, this one included. Use it after losing a device or if someone else may know your
-          password.
+          Ends all sessions, this one included. Use it after losing a device or if someone else may
+          know your password.
         </p>
       </div>
       <button
@@ -205,7 +214,10 @@ function SignOutEverywhere(): ReactElement {
           logoutAll.mutate();
         }}
       >
-        <p>Every device signed in to your account is signed out, including this one. You will need your password to sign in again.</p>
+        <p>
+          Every device signed in to your account is signed out, including this one. You will need
+          your password to sign in again.
+        </p>
       </ConfirmDialog>
     </section>
   );

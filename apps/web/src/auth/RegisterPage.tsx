@@ -96,7 +96,11 @@ export function RegisterPage(): ReactElement {
             />
           )}
         </Field>
-        <Field label="Password" error={fields.password} hint={fields.password ? undefined : PASSWORD_HINT}>
+        <Field
+          label="Password"
+          error={fields.password}
+          hint={fields.password ? undefined : PASSWORD_HINT}
+        >
           {(control) => (
             <input
               {...control}

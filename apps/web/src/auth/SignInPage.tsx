@@ -20,7 +20,10 @@ export function SignInPage(): ReactElement {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     // The same schema the API validates with: the user hears about a typo before a round trip.
-    const parsed = parseForm(loginInputSchema, { email: form.get('email'), password: form.get('password') });
+    const parsed = parseForm(loginInputSchema, {
+      email: form.get('email'),
+      password: form.get('password'),
+    });
     if (!parsed.ok) {
       setFields(parsed.fields);
       setFormError(null);
@@ -33,8 +36,16 @@ export function SignInPage(): ReactElement {
       await navigate({ href: redirect ?? '/' });
     } catch (error) {
       const shown = appErrorOf(error);
-      setFields(shown.code === 'INVALID_CREDENTIALS' ? { password: 'Wrong email or password' } : shown.fields);
-      setFormError(shown.code === 'INVALID_CREDENTIALS' || shown.code === 'VALIDATION_ERROR' ? null : shown.message);
+      setFields(
+        shown.code === 'INVALID_CREDENTIALS'
+          ? { password: 'Wrong email or password' }
+          : shown.fields,
+      );
+      setFormError(
+        shown.code === 'INVALID_CREDENTIALS' || shown.code === 'VALIDATION_ERROR'
+          ? null
+          : shown.message,
+      );
     }
   }
 
@@ -49,18 +60,29 @@ export function SignInPage(): ReactElement {
           </p>
         ) : null}
         <Field label="Email" error={fields.email}>
-          {(control) => <input {...control} name="email" type="email" autoComplete="username" required />}
+          {(control) => (
+            <input {...control} name="email" type="email" autoComplete="username" required />
+          )}
         </Field>
         <Field label="Password" error={fields.password}>
           {(control) => (
-            <input {...control} name="password" type="password" autoComplete="current-password" required />
+            <input
+              {...control}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+            />
           )}
         </Field>
         <button type="submit" className="btn btn-primary" disabled={login.isPending}>
           {login.isPending ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="auth-switch">
-          New here? <Link to="/register" search={redirect ? { redirect } : {}}>Create an account</Link>
+          New here?{' '}
+          <Link to="/register" search={redirect ? { redirect } : {}}>
+            Create an account
+          </Link>
         </p>
       </form>
     </main>

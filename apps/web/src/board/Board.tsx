@@ -31,7 +31,12 @@ interface BoardProps {
 const COLUMN_PREFIX = 'column:';
 
 /** Which column and place a drop means: onto a column's empty space is its end. */
-export function dropTarget(view: BoardView, task: Task, overId: string, below: boolean): MoveTarget | null {
+export function dropTarget(
+  view: BoardView,
+  task: Task,
+  overId: string,
+  below: boolean,
+): MoveTarget | null {
   if (overId.startsWith(COLUMN_PREFIX)) {
     const status = taskStatusSchema.safeParse(overId.slice(COLUMN_PREFIX.length));
     if (!status.success) return null;
@@ -63,17 +68,32 @@ function useDragHandlers(view: BoardView, onMove: BoardProps['onMove']) {
     const task = findTask(view, String(event.active.id));
     if (!task || !event.over) return;
     const dragged = event.active.rect.current.translated;
-    const below = dragged ? dragged.top + dragged.height / 2 > event.over.rect.top + event.over.rect.height / 2 : false;
+    const below = dragged
+      ? dragged.top + dragged.height / 2 > event.over.rect.top + event.over.rect.height / 2
+      : false;
     const target = dropTarget(view, task, String(event.over.id), below);
     if (target && !isNoOpMove(view, task, target)) onMove(task, target);
   };
-  return { active, onDragStart, onDragEnd, onDragCancel: () => {
+  return {
+    active,
+    onDragStart,
+    onDragEnd,
+    onDragCancel: () => {
       setActive(null);
     },
   };
 }
 
-export function Board({ view, members, canEdit, loadingMore, onOpen, onMove, onAdd, onLoadMore }: BoardProps): ReactElement {
+export function Board({
+  view,
+  members,
+  canEdit,
+  loadingMore,
+  onOpen,
+  onMove,
+  onAdd,
+  onLoadMore,
+}: BoardProps): ReactElement {
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     // Space picks up and drops; Enter stays free to open the card.
@@ -90,7 +110,8 @@ export function Board({ view, members, canEdit, loadingMore, onOpen, onMove, onA
       if (!isNoOpMove(view, task, target)) onMove(task, target);
     },
     moveBy: (task, offset) => {
-      const column = view.columns.find((candidate) => candidate.status === task.status)?.tasks ?? [];
+      const column =
+        view.columns.find((candidate) => candidate.status === task.status)?.tasks ?? [];
       const index = column.findIndex((other) => other.id === task.id);
       if (index === -1) return;
       onMove(task, targetAt(view, task, task.status, index + offset));
@@ -105,7 +126,8 @@ export function Board({ view, members, canEdit, loadingMore, onOpen, onMove, onA
       onDragCancel={drag.onDragCancel}
       accessibility={{
         screenReaderInstructions: {
-          draggable: 'To pick up a task, press Space. Use the arrow keys to move it, Space to drop it, Escape to cancel. Enter opens it.',
+          draggable:
+            'To pick up a task, press Space. Use the arrow keys to move it, Space to drop it, Escape to cancel. Enter opens it.',
         },
       }}
     >

@@ -41,11 +41,20 @@ export function BoardPage(): ReactElement {
     // Live events keep the view current; a refetch would race them.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
-    placeholderData: (previous: BoardView | undefined) => (previous?.project.id === projectId ? previous : undefined),
+    placeholderData: (previous: BoardView | undefined) =>
+      previous?.project.id === projectId ? previous : undefined,
   });
 
-  const [lost, setLost] = useState<ShownError | null>(null);
-  useProjectEvents(projectId, view.data !== undefined, setLost);
+  // Which board's live updates ended, and why: the page is reused when another board opens.
+  const [lostFeed, setLostFeed] = useState<{ projectId: string; error: ShownError } | null>(null);
+  const onLost = useCallback(
+    (error: ShownError) => {
+      setLostFeed({ projectId, error });
+    },
+    [projectId],
+  );
+  useProjectEvents(projectId, view.data !== undefined, onLost);
+  const lost = lostFeed?.projectId === projectId ? lostFeed.error : null;
 
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const mutations = useBoardMutations(projectId, setConflict);
@@ -61,10 +70,16 @@ export function BoardPage(): ReactElement {
       setLoadingMore(new Set(loadingRef.current));
       fetchMoreTasks(client, current, status, cursor)
         .then((page) => {
-          queryClient.setQueryData<BoardView>(key, (shown) => (shown ? withMoreTasks(shown, status, page.tasks, page.nextCursor) : shown));
+          queryClient.setQueryData<BoardView>(key, (shown) =>
+            shown ? withMoreTasks(shown, status, page.tasks, page.nextCursor) : shown,
+          );
         })
         .catch((error: unknown) => {
-          toast({ title: 'Could not load more tasks', description: appErrorOf(error).message, tone: 'error' });
+          toast({
+            title: 'Could not load more tasks',
+            description: appErrorOf(error).message,
+            tone: 'error',
+          });
         })
         .finally(() => {
           loadingRef.current.delete(status);
@@ -103,7 +118,11 @@ export function BoardPage(): ReactElement {
       <div className="page">
         <ErrorState
           title={shown.code === 'NOT_FOUND' ? 'Project not found' : 'Could not open this board'}
-          message={shown.code === 'NOT_FOUND' ? 'It does not exist, or you are not a member of it.' : shown.message}
+          message={
+            shown.code === 'NOT_FOUND'
+              ? 'It does not exist, or you are not a member of it.'
+              : shown.message
+          }
           {...(shown.code === 'NOT_FOUND' ? {} : { onRetry: () => void view.refetch() })}
         />
         <Link to="/">Back to your projects</Link>
@@ -114,10 +133,18 @@ export function BoardPage(): ReactElement {
     return (
       <div className="page">
         <ErrorState
-          title={lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN' ? 'This board is no longer available' : 'Live updates stopped'}
-          message={lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN' ? 'The project was deleted, or you were removed from it.' : lost.message}
+          title={
+            lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN'
+              ? 'This board is no longer available'
+              : 'Live updates stopped'
+          }
+          message={
+            lost.code === 'NOT_FOUND' || lost.code === 'FORBIDDEN'
+              ? 'The project was deleted, or you were removed from it.'
+              : lost.message
+          }
           onRetry={() => {
-            setLost(null);
+            setLostFeed(null);
             void queryClient.resetQueries({ queryKey: key });
           }}
         />
@@ -131,7 +158,9 @@ export function BoardPage(): ReactElement {
   const role = project.data.role;
   // From the live view: an archive by someone else makes the board read-only at once.
   const archived = board.project.status === 'archived';
-  const canEdit = !archived && (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
+  const canEdit =
+    !archived &&
+    (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
 
   return (
     <div className="board-page">
@@ -144,7 +173,11 @@ export function BoardPage(): ReactElement {
         </Link>
         <span className="spacer" />
         <Filters search={search} members={members.data} onChange={setSearch} />
-        {view.isPlaceholderData ? <span className="muted" role="status">Updating…</span> : null}
+        {view.isPlaceholderData ? (
+          <span className="muted" role="status">
+            Updating…
+          </span>
+        ) : null}
       </div>
       <Board
         view={board}
@@ -156,7 +189,8 @@ export function BoardPage(): ReactElement {
           mutations.move.mutate({ task, target });
         }}
         onAdd={(status, title) => {
-          const first = board.columns.find((candidate) => candidate.status === status)?.tasks[0] ?? null;
+          const first =
+            board.columns.find((candidate) => candidate.status === status)?.tasks[0] ?? null;
           const now = new Date().toISOString();
           const unsaved: Task = {
             id: crypto.randomUUID(),
@@ -174,7 +208,11 @@ export function BoardPage(): ReactElement {
             updatedAt: now,
           };
           // Shown first in its column until the server answers with the real one.
-          const draft = movedTask(board, unsaved, { status, afterId: null, beforeId: first?.id ?? null });
+          const draft = movedTask(board, unsaved, {
+            status,
+            afterId: null,
+            beforeId: first?.id ?? null,
+          });
           mutations.create.mutate({ draft });
         }}
         onLoadMore={loadMore}

@@ -30,10 +30,22 @@ interface ColumnProps {
  * so a column of thousands scrolls as smoothly as one of ten; the rest loads by cursor as the
  * user nears the end of what is loaded.
  */
-export function Column({ column, members, canEdit, filtered, loadingMore, actions, onAdd, onLoadMore }: ColumnProps): ReactElement {
+export function Column({
+  column,
+  members,
+  canEdit,
+  filtered,
+  loadingMore,
+  actions,
+  onAdd,
+  onLoadMore,
+}: ColumnProps): ReactElement {
   const title = COLUMN_TITLES[column.status];
   const scrollRef = useRef<HTMLDivElement>(null);
-  const { setNodeRef, isOver } = useDroppable({ id: `column:${column.status}`, data: { status: column.status } });
+  const { setNodeRef, isOver } = useDroppable({
+    id: `column:${column.status}`,
+    data: { status: column.status },
+  });
   const virtualizer = useVirtualizer({
     count: column.tasks.length,
     getScrollElement: () => scrollRef.current,
@@ -51,11 +63,18 @@ export function Column({ column, members, canEdit, filtered, loadingMore, action
   const ids = useMemo(() => column.tasks.map((task) => task.id), [column.tasks]);
 
   return (
-    <section aria-label={title} className={`column${isOver ? ' column-over' : ''}`} ref={setNodeRef}>
+    <section
+      aria-label={title}
+      className={`column${isOver ? ' column-over' : ''}`}
+      ref={setNodeRef}
+    >
       <header className="column-header">
         <h2>
           {title}
-          <span className="column-count" aria-label={`${column.count} ${column.count === 1 ? 'task' : 'tasks'}`}>
+          <span
+            className="column-count"
+            aria-label={`${column.count} ${column.count === 1 ? 'task' : 'tasks'}`}
+          >
             {column.count}
           </span>
         </h2>
@@ -63,7 +82,13 @@ export function Column({ column, members, canEdit, filtered, loadingMore, action
       {canEdit ? <QuickAdd columnTitle={title} onAdd={onAdd} /> : null}
       <div className="column-scroll" ref={scrollRef} role="list" aria-label={`${title} tasks`}>
         {column.tasks.length === 0 ? (
-          <p className="column-empty">{filtered ? 'No matching tasks' : canEdit ? 'No tasks yet. Add one above or drop a card here.' : 'No tasks'}</p>
+          <p className="column-empty">
+            {filtered
+              ? 'No matching tasks'
+              : canEdit
+                ? 'No tasks yet. Add one above or drop a card here.'
+                : 'No tasks'}
+          </p>
         ) : (
           <SortableContext items={ids} strategy={verticalListSortingStrategy}>
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -76,7 +101,13 @@ export function Column({ column, members, canEdit, filtered, loadingMore, action
                     role="listitem"
                     data-index={item.index}
                     ref={virtualizer.measureElement}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      transform: `translateY(${item.start}px)`,
+                    }}
                   >
                     <TaskCard
                       task={task}

@@ -64,7 +64,11 @@ export function ConflictDialog({
     >
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog" role="alertdialog" aria-describedby="conflict-description">
+        <Dialog.Content
+          className="dialog"
+          role="alertdialog"
+          aria-describedby="conflict-description"
+        >
           <Dialog.Title>This task was changed by someone else</Dialog.Title>
           {conflict ? (
             <>
@@ -82,7 +86,14 @@ export function ConflictDialog({
                     {FIELDS.map((field) => (
                       <div key={field} style={{ display: 'contents' }}>
                         <dt>{FIELD_LABELS[field]}</dt>
-                        <dd className={show(conflict.base, field, members) !== show(conflict.theirs, field, members) ? 'conflict-changed' : undefined}>
+                        <dd
+                          className={
+                            show(conflict.base, field, members) !==
+                            show(conflict.theirs, field, members)
+                              ? 'conflict-changed'
+                              : undefined
+                          }
+                        >
                           {show(conflict.theirs, field, members)}
                         </dd>
                       </div>
@@ -96,14 +107,24 @@ export function ConflictDialog({
                       {FIELDS.map((field) => (
                         <div key={field} style={{ display: 'contents' }}>
                           <dt>{FIELD_LABELS[field]}</dt>
-                          <dd className={show(mine, field, members) !== show(conflict.theirs, field, members) ? 'conflict-changed' : undefined}>
+                          <dd
+                            className={
+                              show(mine, field, members) !== show(conflict.theirs, field, members)
+                                ? 'conflict-changed'
+                                : undefined
+                            }
+                          >
                             {show(mine, field, members)}
                           </dd>
                         </div>
                       ))}
                     </dl>
                   ) : (
-                    <p>{conflict.mine.kind === 'move' ? `Move to ${COLUMN_TITLES[conflict.mine.target.status]}` : 'Delete the task'}</p>
+                    <p>
+                      {conflict.mine.kind === 'move'
+                        ? `Move to ${COLUMN_TITLES[conflict.mine.target.status]}`
+                        : 'Delete the task'}
+                    </p>
                   )}
                 </section>
               </div>

@@ -3,7 +3,13 @@ import { taskTitleSchema } from '@taskboard/schema';
 import { parseForm } from '../ui/formErrors';
 
 /** The add box at the top of a column: type a title, press Enter, keep typing the next. */
-export function QuickAdd({ columnTitle, onAdd }: { columnTitle: string; onAdd: (title: string) => void }): ReactElement {
+export function QuickAdd({
+  columnTitle,
+  onAdd,
+}: {
+  columnTitle: string;
+  onAdd: (title: string) => void;
+}): ReactElement {
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
   const errorId = `quick-add-${columnTitle.replace(/\s+/g, '-').toLowerCase()}-error`;

@@ -23,13 +23,21 @@ interface TaskCardProps {
 }
 
 /** What a card shows; also the drag preview. */
-export function CardBody({ task, assignee }: { task: Task; assignee: string | null }): ReactElement {
+export function CardBody({
+  task,
+  assignee,
+}: {
+  task: Task;
+  assignee: string | null;
+}): ReactElement {
   const overdue = isOverdue(task.dueDate, task.status === 'done');
   return (
     <>
       <span className="card-title">{task.title}</span>
       <span className="card-meta">
-        <span className={`priority priority-${task.priority}`}>{PRIORITY_LABELS[task.priority]}</span>
+        <span className={`priority priority-${task.priority}`}>
+          {PRIORITY_LABELS[task.priority]}
+        </span>
         {task.dueDate ? (
           <span className={overdue ? 'due-overdue' : undefined}>
             {overdue ? 'Overdue · ' : 'Due '}
@@ -48,7 +56,10 @@ export function CardBody({ task, assignee }: { task: Task; assignee: string | nu
 
 function describeCard(task: Task, assignee: string | null): string {
   const parts = [`${PRIORITY_LABELS[task.priority]} priority`];
-  if (task.dueDate) parts.push(`${isOverdue(task.dueDate, task.status === 'done') ? 'overdue, ' : ''}due ${formatDue(task.dueDate)}`);
+  if (task.dueDate)
+    parts.push(
+      `${isOverdue(task.dueDate, task.status === 'done') ? 'overdue, ' : ''}due ${formatDue(task.dueDate)}`,
+    );
   parts.push(assignee ? `assigned to ${assignee}` : 'unassigned');
   return parts.join(', ');
 }
@@ -57,7 +68,14 @@ function describeCard(task: Task, assignee: string | null): string {
  * One task on the board: a button that opens it, draggable by pointer and by keyboard
  * (Space picks up and drops, arrows move), plus a "Move" menu for moving without dragging.
  */
-export const TaskCard = memo(function TaskCard({ task, assignee, canEdit, isFirst, isLast, actions }: TaskCardProps): ReactElement {
+export const TaskCard = memo(function TaskCard({
+  task,
+  assignee,
+  canEdit,
+  isFirst,
+  isLast,
+  actions,
+}: TaskCardProps): ReactElement {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: task.id,
     data: { status: task.status },
@@ -69,7 +87,11 @@ export const TaskCard = memo(function TaskCard({ task, assignee, canEdit, isFirs
     if (event.key === 'Enter' && !event.defaultPrevented) actions.open(task);
   };
   return (
-    <div className="card-slot" ref={setNodeRef} style={{ transform: CSS.Translate.toString(transform), transition }}>
+    <div
+      className="card-slot"
+      ref={setNodeRef}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+    >
       <div
         {...attributes}
         {...listeners}
@@ -92,7 +114,10 @@ export const TaskCard = memo(function TaskCard({ task, assignee, canEdit, isFirs
       </div>
       {canEdit ? (
         <DropdownMenu.Root modal={false}>
-          <DropdownMenu.Trigger className="btn btn-quiet btn-icon card-move" aria-label={`Move ${task.title}`}>
+          <DropdownMenu.Trigger
+            className="btn btn-quiet btn-icon card-move"
+            aria-label={`Move ${task.title}`}
+          >
             ⋯
           </DropdownMenu.Trigger>
           <DropdownMenu.Portal>

@@ -49,7 +49,10 @@ function isPriority(value: string): value is TaskPriority {
 }
 
 /** The fields that differ from the version the dialog opened on, checked by the API's schemas. */
-export function changesOf(base: Task, draft: Draft): { changes: TaskChanges } | { fields: Record<string, string> } {
+export function changesOf(
+  base: Task,
+  draft: Draft,
+): { changes: TaskChanges } | { fields: Record<string, string> } {
   const text = parseForm(textFieldsSchema, { title: draft.title, description: draft.description });
   if (!text.ok) return { fields: text.fields };
   const changes: TaskChanges = {};
@@ -60,7 +63,8 @@ export function changesOf(base: Task, draft: Draft): { changes: TaskChanges } | 
   const assigneeId = draft.assigneeId || null;
   if (assigneeId !== base.assigneeId) changes.assigneeId = assigneeId;
   const dueDate = dueDateFromDay(draft.dueDay);
-  if ((dueDate ? dueDay(dueDate) : null) !== (base.dueDate ? dueDay(base.dueDate) : null)) changes.dueDate = dueDate;
+  if ((dueDate ? dueDay(dueDate) : null) !== (base.dueDate ? dueDay(base.dueDate) : null))
+    changes.dueDate = dueDate;
   return { changes };
 }
 
@@ -106,7 +110,14 @@ export function TaskDialog(props: TaskDialogProps): ReactElement {
   );
 }
 
-function TaskForm({ task, members, canEdit, onSave, onDelete, onClose }: TaskDialogProps & { task: Task }): ReactElement {
+function TaskForm({
+  task,
+  members,
+  canEdit,
+  onSave,
+  onDelete,
+  onClose,
+}: TaskDialogProps & { task: Task }): ReactElement {
   // The version the user started from: saving sends it, so a change made meanwhile conflicts.
   const [base] = useState(task);
   const [draft, setDraft] = useState(() => draftOf(task));
@@ -268,7 +279,11 @@ function TaskForm({ task, members, canEdit, onSave, onDelete, onClose }: TaskDia
       <Dialog.Root open={confirmDelete} onOpenChange={setConfirmDelete}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog dialog-small" role="alertdialog" aria-describedby={undefined}>
+          <Dialog.Content
+            className="dialog dialog-small"
+            role="alertdialog"
+            aria-describedby={undefined}
+          >
             <Dialog.Title>Delete this task?</Dialog.Title>
             <p>“{base.title}” will be removed for everyone on this board.</p>
             <div className="dialog-actions">

@@ -15,7 +15,9 @@ async function projectWithEditor(name: string) {
 
 async function card(columnName: 'To do' | 'In progress' | 'Done', title: string) {
   // Names match whole (testing-library's default): "Fan" never finds "Fan duct".
-  return within(await screen.findByRole('region', { name: columnName })).findByRole('button', { name: title });
+  return within(await screen.findByRole('region', { name: columnName })).findByRole('button', {
+    name: title,
+  });
 }
 
 async function moveWithMenu(title: string, to: string) {
@@ -27,7 +29,10 @@ async function moveWithMenu(title: string, to: string) {
 describe('moving a card', () => {
   it('shows it in its new column before the server answers, and keeps it there', async () => {
     const { ada, project } = await projectWithEditor('Moves');
-    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Level the bed' });
+    const task = await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'Level the bed',
+    });
     const moves = gate('tasks.move');
     renderApp(`/projects/${project.id}`, ada.token, [moves.link]);
     await card('To do', 'Level the bed');
@@ -51,7 +56,10 @@ describe('moving a card', () => {
 
   it('puts it back with a message when the server refuses, and writes nothing', async () => {
     const { ada, bob, project } = await projectWithEditor('Refused move');
-    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Swap the nozzle' });
+    const task = await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'Swap the nozzle',
+    });
     const moves = gate('tasks.move');
     renderApp(`/projects/${project.id}`, bob.token, [moves.link]);
     await card('To do', 'Swap the nozzle');
@@ -60,14 +68,22 @@ describe('moving a card', () => {
     await waitFor(() => {
       expect(moves.held).toBe(1);
     });
-    expect(within(column('In progress')).getByRole('button', { name: 'Swap the nozzle' })).toBeVisible();
+    expect(
+      within(column('In progress')).getByRole('button', { name: 'Swap the nozzle' }),
+    ).toBeVisible();
     // Meanwhile the owner takes Bob's edit rights away: the move will be refused.
-    await ada.api.members.updateRole.mutate({ projectId: project.id, userId: bob.user.id, role: 'viewer' });
+    await ada.api.members.updateRole.mutate({
+      projectId: project.id,
+      userId: bob.user.id,
+      role: 'viewer',
+    });
     moves.release();
 
     expect(await screen.findByText('Move undone')).toBeVisible();
     expect(await card('To do', 'Swap the nozzle')).toBeVisible();
-    expect(within(column('In progress')).queryByRole('button', { name: 'Swap the nozzle' })).toBeNull();
+    expect(
+      within(column('In progress')).queryByRole('button', { name: 'Swap the nozzle' }),
+    ).toBeNull();
     const stored = await ada.api.tasks.get.query({ id: task.id });
     expect(stored).toMatchObject({ status: 'todo', version: task.version });
   });
@@ -89,10 +105,16 @@ describe('quick add', () => {
 
     await waitFor(async () => {
       const stored = await ada.api.tasks.list.query({ projectId: project.id });
-      expect(stored.tasks.map((task) => task.title)).toEqual(['Design the hinge', 'Cut acrylic panels', 'Already there']);
+      expect(stored.tasks.map((task) => task.title)).toEqual([
+        'Design the hinge',
+        'Cut acrylic panels',
+        'Already there',
+      ]);
     });
     await waitFor(() => {
-      const shown = within(column('To do')).getAllByRole('button').filter((element) => element.dataset.taskId);
+      const shown = within(column('To do'))
+        .getAllByRole('button')
+        .filter((element) => element.dataset.taskId);
       expect(shown.map((element) => element.getAttribute('aria-label'))).toEqual([
         'Design the hinge',
         'Cut acrylic panels',
@@ -106,20 +128,37 @@ describe('quick add', () => {
 describe('a conflicting edit', () => {
   async function editWhileBobEdits() {
     const { ada, bob, project } = await projectWithEditor('Conflicts');
-    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Print the benchy' });
+    const task = await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'Print the benchy',
+    });
     const user = userEvent.setup();
     renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
     const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
     const title = within(dialog).getByRole('textbox', { name: 'Title' });
     await user.clear(title);
     await user.type(title, 'Print the benchy at 0.2 mm');
-    await bob.api.tasks.update.mutate({ id: task.id, expectedVersion: task.version, title: 'Print two benchies' });
+    await bob.api.tasks.update.mutate({
+      id: task.id,
+      expectedVersion: task.version,
+      title: 'Print two benchies',
+    });
     // The dialog hears of it live, before Ada saves.
     expect(await within(dialog).findByText(/Someone else changed this task/)).toBeVisible();
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
-    const conflict = await screen.findByRole('alertdialog', { name: 'This task was changed by someone else' });
-    expect(within(within(conflict).getByRole('region', { name: 'Their version' })).getByText('Print two benchies')).toBeVisible();
-    expect(within(within(conflict).getByRole('region', { name: 'Your version' })).getByText('Print the benchy at 0.2 mm')).toBeVisible();
+    const conflict = await screen.findByRole('alertdialog', {
+      name: 'This task was changed by someone else',
+    });
+    expect(
+      within(within(conflict).getByRole('region', { name: 'Their version' })).getByText(
+        'Print two benchies',
+      ),
+    ).toBeVisible();
+    expect(
+      within(within(conflict).getByRole('region', { name: 'Your version' })).getByText(
+        'Print the benchy at 0.2 mm',
+      ),
+    ).toBeVisible();
     return { ada, task, user, conflict };
   }
 

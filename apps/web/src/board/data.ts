@@ -34,7 +34,13 @@ export async function fetchBoardView(
   const board = await client.board.get.query({ projectId, limit: 1 });
   const lists = await Promise.all(
     taskStatuses.map((status) =>
-      client.tasks.list.query({ projectId, status, ...filters, sort: 'position', limit: FILTERED_PAGE }),
+      client.tasks.list.query({
+        projectId,
+        status,
+        ...filters,
+        sort: 'position',
+        limit: FILTERED_PAGE,
+      }),
     ),
   );
   return {
@@ -73,7 +79,10 @@ export async function fetchMoreTasks(
     limit: FILTERED_PAGE,
     page,
   });
-  return { tasks: list.tasks, nextCursor: page < list.pagination.totalPages ? String(page + 1) : null };
+  return {
+    tasks: list.tasks,
+    nextCursor: page < list.pagination.totalPages ? String(page + 1) : null,
+  };
 }
 
 /**
@@ -83,7 +92,11 @@ export async function fetchMoreTasks(
  * (or, unfiltered, exactly the events up to the server's cursor) and no write of ours in
  * flight. Otherwise it answers false and the caller asks again a little later.
  */
-export async function refreshCounts(queryClient: QueryClient, client: TaskboardClient, projectId: string): Promise<boolean> {
+export async function refreshCounts(
+  queryClient: QueryClient,
+  client: TaskboardClient,
+  projectId: string,
+): Promise<boolean> {
   let settled = true;
   const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
   for (const [key, view] of views) {
@@ -97,9 +110,13 @@ export async function refreshCounts(queryClient: QueryClient, client: TaskboardC
       upTo = board.lastEventId;
     } else {
       const lists = await Promise.all(
-        taskStatuses.map((status) => client.tasks.list.query({ projectId, status, ...filters, limit: 1 })),
+        taskStatuses.map((status) =>
+          client.tasks.list.query({ projectId, status, ...filters, limit: 1 }),
+        ),
       );
-      counts = Object.fromEntries(taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]));
+      counts = Object.fromEntries(
+        taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]),
+      );
     }
     const current = queryClient.getQueryData<BoardView>(key);
     if (current?.lastEventId !== upTo || queryClient.isMutating() > 0) {

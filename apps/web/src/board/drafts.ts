@@ -18,7 +18,11 @@ export function removeDraft(draftId: string): void {
 /** The draft that a newly created task of ours is the saved form of, if any (oldest first). */
 export function takeDraftFor(task: Task): string | undefined {
   for (const [id, draft] of drafts) {
-    if (draft.projectId === task.projectId && draft.title === task.title && draft.status === task.status) {
+    if (
+      draft.projectId === task.projectId &&
+      draft.title === task.title &&
+      draft.status === task.status
+    ) {
       drafts.delete(id);
       return id;
     }

@@ -1,6 +1,10 @@
 import type { Member, TaskPriority } from '@taskboard/schema';
 
-export const PRIORITY_LABELS: Record<TaskPriority, string> = { low: 'Low', medium: 'Medium', high: 'High' };
+export const PRIORITY_LABELS: Record<TaskPriority, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+};
 
 /** Today as YYYY-MM-DD in the user's time zone: due dates are calendar days. */
 export function todayIso(now: Date = new Date()): string {
@@ -19,11 +23,19 @@ export function dueDateFromDay(day: string): string | null {
   return day ? `${day}T00:00:00.000Z` : null;
 }
 
-export function isOverdue(dueDate: string | null, done: boolean, today: string = todayIso()): boolean {
+export function isOverdue(
+  dueDate: string | null,
+  done: boolean,
+  today: string = todayIso(),
+): boolean {
   return dueDate !== null && !done && dueDay(dueDate) < today;
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
 
 export function formatDue(dueDate: string): string {
   return dayFormat.format(new Date(dueDate));
@@ -31,10 +43,16 @@ export function formatDue(dueDate: string): string {
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/);
-  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase() || '?';
+  return (
+    ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '')).toUpperCase() ||
+    '?'
+  );
 }
 
-export function memberName(members: readonly Member[] | undefined, userId: string | null): string | null {
+export function memberName(
+  members: readonly Member[] | undefined,
+  userId: string | null,
+): string | null {
   if (!userId) return null;
   return members?.find((member) => member.userId === userId)?.user.name ?? 'Former member';
 }

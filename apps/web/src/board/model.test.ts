@@ -25,7 +25,10 @@ function task(title: string, position: string, overrides: Partial<Task> = {}): T
   };
 }
 
-function view(todo: Task[], options: { more?: boolean; count?: number; done?: Task[] } = {}): BoardView {
+function view(
+  todo: Task[],
+  options: { more?: boolean; count?: number; done?: Task[] } = {},
+): BoardView {
   return {
     project: {
       id: PROJECT_ID,
@@ -38,16 +41,30 @@ function view(todo: Task[], options: { more?: boolean; count?: number; done?: Ta
       updatedAt: '2026-01-01T00:00:00.000Z',
     },
     columns: [
-      { status: 'todo', tasks: todo, count: options.count ?? todo.length, nextCursor: options.more ? 'cursor' : null },
+      {
+        status: 'todo',
+        tasks: todo,
+        count: options.count ?? todo.length,
+        nextCursor: options.more ? 'cursor' : null,
+      },
       { status: 'in-progress', tasks: [], count: 0, nextCursor: null },
-      { status: 'done', tasks: options.done ?? [], count: options.done?.length ?? 0, nextCursor: null },
+      {
+        status: 'done',
+        tasks: options.done ?? [],
+        count: options.done?.length ?? 0,
+        nextCursor: null,
+      },
     ],
     lastEventId: 10,
     filters: null,
   };
 }
 
-function event(id: number, type: 'task.created' | 'task.updated' | 'task.moved', changed: Task): ProjectEvent {
+function event(
+  id: number,
+  type: 'task.created' | 'task.updated' | 'task.moved',
+  changed: Task,
+): ProjectEvent {
   return {
     id,
     projectId: PROJECT_ID,
@@ -80,14 +97,20 @@ describe('applying live events', () => {
     const a = task('a', 'a1', { version: 3 });
     const board = view([a]);
     expect(applyEvent(board, event(9, 'task.updated', { ...a, title: 'old' })).view).toBe(board);
-    const stale = applyEvent(board, event(12, 'task.updated', { ...a, title: 'older', version: 2 })).view;
+    const stale = applyEvent(
+      board,
+      event(12, 'task.updated', { ...a, title: 'older', version: 2 }),
+    ).view;
     expect(titles(stale)).toEqual(['a']);
   });
 
   it('only counts a task that lands past the loaded part of a column', () => {
     const a = task('a', 'a1');
     const late = task('late', 'a9');
-    const result = applyEvent(view([a], { more: true, count: 500 }), event(11, 'task.created', late));
+    const result = applyEvent(
+      view([a], { more: true, count: 500 }),
+      event(11, 'task.created', late),
+    );
     expect(titles(result.view)).toEqual(['a']);
     expect(result.view.columns[0]?.count).toBe(501);
     expect(result.countsUncertain).toBe(false);

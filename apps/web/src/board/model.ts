@@ -41,7 +41,10 @@ interface Change {
   countsUncertain: boolean;
 }
 
-function removeFrom(view: BoardView, taskId: string): { view: BoardView; removed: Task | undefined } {
+function removeFrom(
+  view: BoardView,
+  taskId: string,
+): { view: BoardView; removed: Task | undefined } {
   let removed: Task | undefined;
   const columns = view.columns.map((column) => {
     const index = column.tasks.findIndex((task) => task.id === taskId);
@@ -99,7 +102,10 @@ export function applyEvent(view: BoardView, event: ProjectEvent): Change {
     return { view, countsUncertain: false };
   }
   const change = changeFor(view, event);
-  return { view: { ...change.view, lastEventId: event.id }, countsUncertain: change.countsUncertain };
+  return {
+    view: { ...change.view, lastEventId: event.id },
+    countsUncertain: change.countsUncertain,
+  };
 }
 
 function changeFor(view: BoardView, event: ProjectEvent): Change {
@@ -124,21 +130,36 @@ function changeFor(view: BoardView, event: ProjectEvent): Change {
 }
 
 /** Appends the next page of a column, skipping tasks that live events already put there. */
-export function withMoreTasks(view: BoardView, status: TaskStatus, tasks: Task[], nextCursor: string | null): BoardView {
+export function withMoreTasks(
+  view: BoardView,
+  status: TaskStatus,
+  tasks: Task[],
+  nextCursor: string | null,
+): BoardView {
   return {
     ...view,
     columns: view.columns.map((column) => {
       if (column.status !== status) return column;
       const shown = new Set(column.tasks.map((task) => task.id));
-      return { ...column, tasks: [...column.tasks, ...tasks.filter((task) => !shown.has(task.id))], nextCursor };
+      return {
+        ...column,
+        tasks: [...column.tasks, ...tasks.filter((task) => !shown.has(task.id))],
+        nextCursor,
+      };
     }),
   };
 }
 
-export function withCounts(view: BoardView, counts: Partial<Record<TaskStatus, number>>): BoardView {
+export function withCounts(
+  view: BoardView,
+  counts: Partial<Record<TaskStatus, number>>,
+): BoardView {
   return {
     ...view,
-    columns: view.columns.map((column) => ({ ...column, count: counts[column.status] ?? column.count })),
+    columns: view.columns.map((column) => ({
+      ...column,
+      count: counts[column.status] ?? column.count,
+    })),
   };
 }
 
@@ -153,12 +174,21 @@ export interface MoveTarget {
  * The target of putting `task` at `index` of `status`'s column (index counted without the
  * task itself), with the neighbours the server needs.
  */
-export function targetAt(view: BoardView, task: Task, status: TaskStatus, index: number): MoveTarget {
+export function targetAt(
+  view: BoardView,
+  task: Task,
+  status: TaskStatus,
+  index: number,
+): MoveTarget {
   const others = (view.columns.find((column) => column.status === status)?.tasks ?? []).filter(
     (other) => other.id !== task.id,
   );
   const clamped = Math.max(0, Math.min(index, others.length));
-  return { status, afterId: others[clamped - 1]?.id ?? null, beforeId: others[clamped]?.id ?? null };
+  return {
+    status,
+    afterId: others[clamped - 1]?.id ?? null,
+    beforeId: others[clamped]?.id ?? null,
+  };
 }
 
 /**
@@ -183,5 +213,8 @@ export function isNoOpMove(view: BoardView, task: Task, target: MoveTarget): boo
   if (task.status !== target.status) return false;
   const column = view.columns.find((candidate) => candidate.status === task.status)?.tasks ?? [];
   const index = column.findIndex((other) => other.id === task.id);
-  return (column[index - 1]?.id ?? null) === target.afterId && (column[index + 1]?.id ?? null) === target.beforeId;
+  return (
+    (column[index - 1]?.id ?? null) === target.afterId &&
+    (column[index + 1]?.id ?? null) === target.beforeId
+  );
 }

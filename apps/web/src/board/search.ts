@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { idSchema, LIMITS, taskPrioritySchema, type Task, type TaskPriority } from '@taskboard/schema';
+import {
+  idSchema,
+  LIMITS,
+  taskPrioritySchema,
+  type Task,
+  type TaskPriority,
+} from '@taskboard/schema';
 
 /**
  * The board's URL search: filters and the open task. A bad value (a hand-edited URL) is
@@ -40,7 +46,9 @@ export function matchesFilters(task: Task, filters: BoardFilters | null): boolea
   if (filters.priority && task.priority !== filters.priority) return false;
   if (filters.search) {
     const needle = filters.search.toLowerCase();
-    return task.title.toLowerCase().includes(needle) || task.description.toLowerCase().includes(needle);
+    return (
+      task.title.toLowerCase().includes(needle) || task.description.toLowerCase().includes(needle)
+    );
   }
   return true;
 }

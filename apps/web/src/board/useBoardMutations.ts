@@ -94,11 +94,17 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
       }
       if (shown.code === 'NOT_FOUND') {
         patch((view) => withoutTask(view, base.id));
-        toast({ title: undone, description: 'This task was deleted by someone else.', tone: 'error' });
+        toast({
+          title: undone,
+          description: 'This task was deleted by someone else.',
+          tone: 'error',
+        });
         return;
       }
       if (shown.code === 'FORBIDDEN') {
-        void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.projects.get.queryKey({ id: projectId }),
+        });
       }
       toast({ title: undone, description: shown.message, tone: 'error' });
     },
@@ -138,7 +144,8 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   });
 
   const remove = useMutation({
-    mutationFn: (task: Task) => client.tasks.delete.mutate({ id: task.id, expectedVersion: task.version }),
+    mutationFn: (task: Task) =>
+      client.tasks.delete.mutate({ id: task.id, expectedVersion: task.version }),
     onMutate: (task) => {
       patch((view) => withoutTask(view, task.id));
     },
@@ -151,7 +158,12 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   const create = useMutation({
     /** Adds the task first in its column: the quick-add box is at the top. */
     mutationFn: ({ draft }: { draft: Task }) =>
-      client.tasks.create.mutate({ projectId, status: draft.status, title: draft.title, placement: 'top' }),
+      client.tasks.create.mutate({
+        projectId,
+        status: draft.status,
+        title: draft.title,
+        placement: 'top',
+      }),
     onMutate: ({ draft }) => {
       addDraft(draft);
       patch((view) => withTask(view, draft));

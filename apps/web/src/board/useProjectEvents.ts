@@ -17,7 +17,11 @@ const MAX_COUNT_ATTEMPTS = 5;
  * from the last event id after any disconnect, so nothing is missed and nothing doubles.
  * `onLost` hears when the subscription ends for good (project deleted, access removed).
  */
-export function useProjectEvents(projectId: string, ready: boolean, onLost: (error: ShownError) => void): void {
+export function useProjectEvents(
+  projectId: string,
+  ready: boolean,
+  onLost: (error: ShownError) => void,
+): void {
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -51,7 +55,8 @@ export function useProjectEvents(projectId: string, ready: boolean, onLost: (err
           // An object: a plain `let` set inside the callback reads as always-false to the linter.
           const counts = { uncertain: false };
           // Our own quick add, answered by its event first: the saved task replaces the draft.
-          const draftId = event.type === 'task.created' ? takeDraftFor(event.payload.task) : undefined;
+          const draftId =
+            event.type === 'task.created' ? takeDraftFor(event.payload.task) : undefined;
           queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
             if (!view) return view;
             const change = applyEvent(draftId ? withoutTask(view, draftId).view : view, event);
@@ -60,11 +65,20 @@ export function useProjectEvents(projectId: string, ready: boolean, onLost: (err
           });
           if (counts.uncertain) scheduleCounts();
           if (event.type.startsWith('member.')) {
-            void queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey({ projectId }) });
-            void queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ id: projectId }) });
+            void queryClient.invalidateQueries({
+              queryKey: trpc.members.list.queryKey({ projectId }),
+            });
+            void queryClient.invalidateQueries({
+              queryKey: trpc.projects.get.queryKey({ id: projectId }),
+            });
           }
           if (event.type === 'project.deleted') {
-            onLostRef.current({ code: 'NOT_FOUND', message: 'This project was deleted.', fields: {}, current: null });
+            onLostRef.current({
+              code: 'NOT_FOUND',
+              message: 'This project was deleted.',
+              fields: {},
+              current: null,
+            });
           }
         },
         onError: (error) => {

@@ -44,7 +44,8 @@ export class ConnectionStore {
   setSocket(state: SocketState, failed: boolean): void {
     // A first connect is not a reconnect; a connect after an open socket or an error is.
     if (state === 'pending') this.socketFailed = false;
-    else if (state === 'connecting' && (failed || this.socket === 'pending')) this.socketFailed = true;
+    else if (state === 'connecting' && (failed || this.socket === 'pending'))
+      this.socketFailed = true;
     else if (state === 'idle') this.socketFailed = false;
     this.socket = state;
     this.emit();

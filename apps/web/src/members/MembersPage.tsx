@@ -21,9 +21,17 @@ import { useToast } from '../ui/toast';
 import '../pages.css';
 import { useMemberEvents } from './useMemberEvents';
 
-const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };
+const ROLE_LABELS: Record<MemberRole, string> = {
+  owner: 'Owner',
+  editor: 'Editor',
+  viewer: 'Viewer',
+};
 /** For sentences: "Bob is now an editor". */
-const ROLE_NOUNS: Record<MemberRole, string> = { owner: 'an owner', editor: 'an editor', viewer: 'a viewer' };
+const ROLE_NOUNS: Record<MemberRole, string> = {
+  owner: 'an owner',
+  editor: 'an editor',
+  viewer: 'a viewer',
+};
 /** Listed most to least powerful in the role pickers. */
 const ROLE_ORDER: readonly MemberRole[] = ['owner', 'editor', 'viewer'];
 
@@ -91,8 +99,8 @@ export function MembersPage(): ReactElement {
         <section className="panel notice" aria-labelledby="inbox-notice">
           <h2 id="inbox-notice">Your Inbox is just for you</h2>
           <p className="muted">
-            The Inbox is personal, so it cannot be shared. To work with others, create a project and invite
-            them there.
+            The Inbox is personal, so it cannot be shared. To work with others, create a project and
+            invite them there.
           </p>
           <p>
             <Link to="/">Go to your projects</Link>
@@ -137,7 +145,9 @@ export function MembersPage(): ReactElement {
         )}
       </section>
 
-      {current.role && !current.isInbox ? <LeaveProject project={current} soleOwner={soleOwner} /> : null}
+      {current.role && !current.isInbox ? (
+        <LeaveProject project={current} soleOwner={soleOwner} />
+      ) : null}
     </div>
   );
 }
@@ -177,7 +187,9 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
     } catch (error) {
       const shown = appErrorOf(error);
       if (shown.code === 'NOT_FOUND') {
-        setFields({ email: 'No account with this email. Ask them to sign up first, then invite them.' });
+        setFields({
+          email: 'No account with this email. Ask them to sign up first, then invite them.',
+        });
         emailInput.current?.focus();
       } else if (shown.code === 'CONFLICT') {
         setFields({ email: 'Already a member of this project' });
@@ -236,8 +248,8 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
         </button>
       </form>
       <p className="field-hint invite-roles">
-        They need a Taskboard account. Viewers see the board; editors also add and move tasks; owners also
-        rename the project and manage its members.
+        They need a Taskboard account. Viewers see the board; editors also add and move tasks;
+        owners also rename the project and manage its members.
       </p>
     </section>
   );
@@ -276,7 +288,11 @@ function MemberRow({
       },
       onError: (error, _input, context) => {
         queryClient.setQueryData(listKey, context?.before);
-        toast({ title: 'Role change undone', description: appErrorOf(error).message, tone: 'error' });
+        toast({
+          title: 'Role change undone',
+          description: appErrorOf(error).message,
+          tone: 'error',
+        });
       },
       onSuccess: (updated) => {
         toast({ title: `${updated.user.name} is now ${ROLE_NOUNS[updated.role]}` });
@@ -296,13 +312,19 @@ function MemberRow({
     trpc.members.remove.mutationOptions({
       onSuccess: () => {
         setConfirming(false);
-        queryClient.setQueryData(listKey, (old) => old?.filter((item) => item.userId !== member.userId));
+        queryClient.setQueryData(listKey, (old) =>
+          old?.filter((item) => item.userId !== member.userId),
+        );
         void queryClient.invalidateQueries({ queryKey: listKey });
         toast({ title: `Removed ${name} from ${project.name}` });
       },
       onError: (error) => {
         setConfirming(false);
-        toast({ title: `${name} was not removed`, description: appErrorOf(error).message, tone: 'error' });
+        toast({
+          title: `${name} was not removed`,
+          description: appErrorOf(error).message,
+          tone: 'error',
+        });
       },
     }),
   );
@@ -330,7 +352,11 @@ function MemberRow({
             onChange={(event) => {
               const role = memberRoleSchema.safeParse(event.currentTarget.value);
               if (role.success && role.data !== member.role) {
-                changeRole.mutate({ projectId: project.id, userId: member.userId, role: role.data });
+                changeRole.mutate({
+                  projectId: project.id,
+                  userId: member.userId,
+                  role: role.data,
+                });
               }
             }}
           >
@@ -354,7 +380,9 @@ function MemberRow({
           )}
         </div>
       ) : (
-        <span className={member.role === 'owner' ? 'badge badge-accent' : 'badge'}>{ROLE_LABELS[member.role]}</span>
+        <span className={member.role === 'owner' ? 'badge badge-accent' : 'badge'}>
+          {ROLE_LABELS[member.role]}
+        </span>
       )}
       <ConfirmDialog
         open={confirming}
@@ -387,7 +415,13 @@ function MemberRow({
   );
 }
 
-function LeaveProject({ project, soleOwner }: { project: ProjectWithRole; soleOwner: boolean }): ReactElement {
+function LeaveProject({
+  project,
+  soleOwner,
+}: {
+  project: ProjectWithRole;
+  soleOwner: boolean;
+}): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -453,7 +487,9 @@ function LeaveProject({ project, soleOwner }: { project: ProjectWithRole; soleOw
           if (user) leave.mutate({ projectId: project.id, userId: user.id });
         }}
       >
-        <p>You will no longer see its board or its tasks. Tasks assigned to you become unassigned.</p>
+        <p>
+          You will no longer see its board or its tasks. Tasks assigned to you become unassigned.
+        </p>
       </ConfirmDialog>
     </section>
   );

@@ -1,6 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useRef, useState, type SubmitEvent, type ReactElement, type RefObject } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type SubmitEvent,
+  type ReactElement,
+  type RefObject,
+} from 'react';
 import {
   createProjectInputSchema,
   LIMITS,
@@ -17,7 +24,11 @@ import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
 
-const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer' };
+const ROLE_LABELS: Record<MemberRole, string> = {
+  owner: 'Owner',
+  editor: 'Editor',
+  viewer: 'Viewer',
+};
 
 /** The personal Inbox first (it is where tasks without a project land), then the server's name order. */
 function inboxFirst(projects: readonly ProjectWithRole[]): ProjectWithRole[] {
@@ -35,7 +46,11 @@ export function ProjectsPage(): ReactElement {
   });
   // An archive applied optimistically stays in the cached active list until it is refetched.
   const shown = projects.data
-    ? inboxFirst(showArchived ? projects.data : projects.data.filter((project) => project.status === 'active'))
+    ? inboxFirst(
+        showArchived
+          ? projects.data
+          : projects.data.filter((project) => project.status === 'active'),
+      )
     : [];
 
   return (
@@ -230,7 +245,11 @@ function ProjectRow({
     <li className={archived ? 'project-row project-archived' : 'project-row'}>
       <div className="grow">
         <div className="project-title">
-          <Link to="/projects/$projectId" params={{ projectId: project.id }} className="project-link">
+          <Link
+            to="/projects/$projectId"
+            params={{ projectId: project.id }}
+            className="project-link"
+          >
             {project.name}
           </Link>
           {/* The Inbox is always its owner's own: a role badge there says nothing. */}
@@ -241,7 +260,9 @@ function ProjectRow({
           )}
           {archived ? <span className="badge badge-archived">Archived</span> : null}
         </div>
-        {project.description ? <p className="muted project-description">{project.description}</p> : null}
+        {project.description ? (
+          <p className="muted project-description">{project.description}</p>
+        ) : null}
       </div>
       {canManage ? (
         <div className="row-actions">
@@ -277,7 +298,13 @@ function ProjectRow({
   );
 }
 
-function RenameProjectForm({ project, onDone }: { project: ProjectWithRole; onDone: () => void }): ReactElement {
+function RenameProjectForm({
+  project,
+  onDone,
+}: {
+  project: ProjectWithRole;
+  onDone: () => void;
+}): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -353,7 +380,11 @@ function RenameProjectForm({ project, onDone }: { project: ProjectWithRole; onDo
           />
         )}
       </Field>
-      <Field label="Description" error={fields.description} hint="Optional: what the project is for.">
+      <Field
+        label="Description"
+        error={fields.description}
+        hint="Optional: what the project is for."
+      >
         {(control) => (
           <textarea
             {...control}

@@ -15,7 +15,9 @@ let counter = 0;
 /** The real tRPC client as another app (or another person) would use it. */
 export function apiClient(token: string) {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${apiUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+    links: [
+      httpBatchLink({ url: `${apiUrl}/trpc`, headers: { authorization: `Bearer ${token}` } }),
+    ],
   });
 }
 
@@ -35,18 +37,20 @@ export async function signUp(name: string) {
  */
 export function gate(path: string) {
   const waiting: (() => void)[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op, next }) =>
-    observable((observer) => {
-      let subscription: Unsubscribable | null = null;
-      const forward = () => {
-        subscription = next(op).subscribe(observer);
-      };
-      if (op.path === path) waiting.push(forward);
-      else forward();
-      return () => {
-        subscription?.unsubscribe();
-      };
-    });
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op, next }) =>
+      observable((observer) => {
+        let subscription: Unsubscribable | null = null;
+        const forward = () => {
+          subscription = next(op).subscribe(observer);
+        };
+        if (op.path === path) waiting.push(forward);
+        else forward();
+        return () => {
+          subscription?.unsubscribe();
+        };
+      });
   return {
     link,
     /** Lets every held call through. */
@@ -68,7 +72,10 @@ export function renderApp(
   const history = createMemoryHistory({ initialEntries: [path] });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const client = createBrowserClient({ origin: apiUrl, token, links });
-  return { ...render(<App client={client} queryClient={queryClient} history={history} />), history };
+  return {
+    ...render(<App client={client} queryClient={queryClient} history={history} />),
+    history,
+  };
 }
 
 /** A column of the board, by its accessible name. */

@@ -1,5 +1,10 @@
 import type { ReactElement } from 'react';
-import { connection, useConnectionStatus, type ConnectionStatus, type ConnectionStore } from '../live/connection';
+import {
+  connection,
+  useConnectionStatus,
+  type ConnectionStatus,
+  type ConnectionStore,
+} from '../live/connection';
 
 type Shown = Exclude<ConnectionStatus, 'idle'>;
 
@@ -18,7 +23,11 @@ const TITLES: Record<Shown, string> = {
 };
 
 /** Tells the user whether what they see is current (a live region: changes are announced). */
-export function ConnectionIndicator({ store = connection }: { store?: ConnectionStore }): ReactElement | null {
+export function ConnectionIndicator({
+  store = connection,
+}: {
+  store?: ConnectionStore;
+}): ReactElement | null {
   const shown = useConnectionStatus(store);
   // A page with nothing live on it claims nothing (but still says when the network is gone).
   if (shown === 'idle') return null;

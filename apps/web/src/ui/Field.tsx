@@ -6,7 +6,11 @@ interface FieldProps {
   error?: string | undefined;
   hint?: string | undefined;
   /** Renders the control with the ids that tie it to its label and messages. */
-  children: (control: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }) => ReactNode;
+  children: (control: {
+    id: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: true;
+  }) => ReactNode;
 }
 
 /** A labelled form control with its hint and error, announced together by screen readers. */

@@ -28,7 +28,9 @@ export function parseForm<S extends z.ZodType>(
   values: unknown,
 ): { ok: true; data: z.output<S> } | { ok: false; fields: ValidationDetails } {
   const parsed = schema.safeParse(values, { error: friendlyMessages });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, fields: validationDetails(parsed.error.issues) };
+  return parsed.success
+    ? { ok: true, data: parsed.data }
+    : { ok: false, fields: validationDetails(parsed.error.issues) };
 }
 
 /** After a failed submit, takes the user to the first field that needs fixing. */
@@ -49,7 +51,11 @@ export function focusFirstError(form: HTMLFormElement, fields: ValidationDetails
 /** Once the user edits a field, its error no longer applies. */
 export function withoutField(fields: ValidationDetails, target: EventTarget): ValidationDetails {
   if (
-    !(target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) ||
+    !(
+      target instanceof HTMLInputElement ||
+      target instanceof HTMLSelectElement ||
+      target instanceof HTMLTextAreaElement
+    ) ||
     !(target.name in fields)
   ) {
     return fields;

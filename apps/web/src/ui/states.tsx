@@ -9,7 +9,13 @@ export function Loading({ label = 'Loading…' }: { label?: string }): ReactElem
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }): ReactElement {
+export function EmptyState({
+  title,
+  children,
+}: {
+  title: string;
+  children?: ReactNode;
+}): ReactElement {
   return (
     <div className="state state-empty">
       <p className="state-title">{title}</p>

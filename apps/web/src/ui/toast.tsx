@@ -1,5 +1,13 @@
 import * as RadixToast from '@radix-ui/react-toast';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactElement, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 
 export interface ToastMessage {
   title: string;
@@ -38,7 +46,9 @@ export function ToastProvider({ children }: { children: ReactNode }): ReactEleme
           >
             <RadixToast.Title className="toast-title">{toast.title}</RadixToast.Title>
             {toast.description ? (
-              <RadixToast.Description className="toast-description">{toast.description}</RadixToast.Description>
+              <RadixToast.Description className="toast-description">
+                {toast.description}
+              </RadixToast.Description>
             ) : null}
             <RadixToast.Close className="toast-close" aria-label="Dismiss">
               ×
