@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTaskboardClient, signIn } from '../src/index';
 import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
 
@@ -98,21 +98,20 @@ describe('taskboard (the CLI)', () => {
     const other = createTaskboardClient({ url: api.url, token });
     const project = await other.projects.create.mutate({ name: 'Watched' });
     const child = spawn(process.execPath, [CLI, 'watch', 'Watched'], { env: env() });
+    // One listener from the start: every line the tool prints, once.
     let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const printed = () => stdout.trim().split('\n').filter(Boolean);
     const lines = (count: number) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (stdout.trim().split('\n').filter(Boolean).length >= count) resolve();
-        };
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          check();
-        });
-        child.on('close', () => {
-          reject(new Error(`watch exited: ${stdout}`));
-        });
-        check();
-      });
+      vi.waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`watch exited: ${stdout}`);
+          expect(printed().length).toBeGreaterThanOrEqual(count);
+        },
+        { timeout: 20_000, interval: 20 },
+      );
     const started = new Promise<void>((resolve) => {
       child.stderr.once('data', () => {
         resolve();
@@ -126,8 +125,11 @@ describe('taskboard (the CLI)', () => {
       api.dropConnections();
       await other.tasks.create.mutate({ projectId: project.id, title: 'While dropped' });
       await lines(2);
-      expect(stdout).toMatch(/task\.created\s+First card \[todo\]/);
-      expect(stdout).toMatch(/task\.created\s+While dropped \[todo\]/);
+      // Both, in order, and nothing twice (a resume replays only what was missed).
+      const shown = printed();
+      expect(shown).toHaveLength(2);
+      expect(shown[0]).toMatch(/task\.created\s+First card \[todo\]/);
+      expect(shown[1]).toMatch(/task\.created\s+While dropped \[todo\]/);
     } finally {
       child.kill('SIGINT');
     }

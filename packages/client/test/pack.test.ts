@@ -143,5 +143,6 @@ describe('the packed package, outside the workspace', () => {
       movedTo: 'in-progress',
       conflictVersion: 2,
     });
-  });
+    // pnpm pack, an npm install from the registry and tsc, on two shared cores: not 60 s work.
+  }, 240_000);
 });

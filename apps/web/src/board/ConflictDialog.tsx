@@ -32,6 +32,37 @@ function show(task: Task, field: Field, members: readonly Member[] | undefined):
   }
 }
 
+/** One version's fields; those that differ from `comparedWith` are highlighted. */
+function VersionFields({
+  task,
+  comparedWith,
+  members,
+}: {
+  task: Task;
+  comparedWith: Task;
+  members: readonly Member[] | undefined;
+}): ReactElement {
+  return (
+    <dl>
+      {FIELDS.map((field) => {
+        const value = show(task, field, members);
+        return (
+          <div key={field} style={{ display: 'contents' }}>
+            <dt>{FIELD_LABELS[field]}</dt>
+            <dd
+              className={
+                value !== show(comparedWith, field, members) ? 'conflict-changed' : undefined
+              }
+            >
+              {value}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
 /** What the user's change would make of the task: theirs with mine on top. */
 function mineOn(conflict: Conflict): Task | null {
   const { mine, theirs } = conflict;
@@ -82,43 +113,16 @@ export function ConflictDialog({
               <div className="conflict-versions">
                 <section aria-label="Their version">
                   <h3>Their version (now saved)</h3>
-                  <dl>
-                    {FIELDS.map((field) => (
-                      <div key={field} style={{ display: 'contents' }}>
-                        <dt>{FIELD_LABELS[field]}</dt>
-                        <dd
-                          className={
-                            show(conflict.base, field, members) !==
-                            show(conflict.theirs, field, members)
-                              ? 'conflict-changed'
-                              : undefined
-                          }
-                        >
-                          {show(conflict.theirs, field, members)}
-                        </dd>
-                      </div>
-                    ))}
-                  </dl>
+                  <VersionFields
+                    task={conflict.theirs}
+                    comparedWith={conflict.base}
+                    members={members}
+                  />
                 </section>
                 <section aria-label="Your version">
                   <h3>Yours</h3>
                   {mine ? (
-                    <dl>
-                      {FIELDS.map((field) => (
-                        <div key={field} style={{ display: 'contents' }}>
-                          <dt>{FIELD_LABELS[field]}</dt>
-                          <dd
-                            className={
-                              show(mine, field, members) !== show(conflict.theirs, field, members)
-                                ? 'conflict-changed'
-                                : undefined
-                            }
-                          >
-                            {show(mine, field, members)}
-                          </dd>
-                        </div>
-                      ))}
-                    </dl>
+                    <VersionFields task={mine} comparedWith={conflict.theirs} members={members} />
                   ) : (
                     <p>
                       {conflict.mine.kind === 'move'

@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { appErrorOf } from '../errors';
 import { parseForm } from '../ui/formErrors';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Field } from '../ui/Field';
 import { dueDateFromDay, dueDay, PRIORITY_LABELS } from './format';
 import { COLUMN_TITLES } from './model';
@@ -276,33 +277,19 @@ function TaskForm({
           </button>
         ) : null}
       </div>
-      <Dialog.Root open={confirmDelete} onOpenChange={setConfirmDelete}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content
-            className="dialog dialog-small"
-            role="alertdialog"
-            aria-describedby={undefined}
-          >
-            <Dialog.Title>Delete this task?</Dialog.Title>
-            <p>“{base.title}” will be removed for everyone on this board.</p>
-            <div className="dialog-actions">
-              <Dialog.Close className="btn">Cancel</Dialog.Close>
-              <button
-                type="button"
-                className="btn btn-danger"
-                onClick={() => {
-                  setConfirmDelete(false);
-                  onDelete(base);
-                  onClose();
-                }}
-              >
-                Delete
-              </button>
-            </div>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <ConfirmDialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title="Delete this task?"
+        confirmLabel="Delete"
+        onConfirm={() => {
+          setConfirmDelete(false);
+          onDelete(base);
+          onClose();
+        }}
+      >
+        <p>“{base.title}” will be removed for everyone on this board.</p>
+      </ConfirmDialog>
     </form>
   );
 }

@@ -4,9 +4,9 @@ import { useRef, useState, type ReactElement, type RefObject, type SubmitEvent }
 import {
   addMemberInputSchema,
   LIMITS,
+  memberRoles,
   memberRoleSchema,
   type Member,
-  type MemberRole,
   type ProjectWithRole,
 } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
@@ -19,21 +19,8 @@ import { focusFirstError, parseForm, withoutField } from '../ui/formErrors';
 import { ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
+import { ROLE_LABELS, ROLE_NOUNS } from './roles';
 import { useMemberEvents } from './useMemberEvents';
-
-const ROLE_LABELS: Record<MemberRole, string> = {
-  owner: 'Owner',
-  editor: 'Editor',
-  viewer: 'Viewer',
-};
-/** For sentences: "Bob is now an editor". */
-const ROLE_NOUNS: Record<MemberRole, string> = {
-  owner: 'an owner',
-  editor: 'an editor',
-  viewer: 'a viewer',
-};
-/** Listed most to least powerful in the role pickers. */
-const ROLE_ORDER: readonly MemberRole[] = ['owner', 'editor', 'viewer'];
 
 function byName(a: Member, b: Member): number {
   return a.user.name.localeCompare(b.user.name) || a.user.email.localeCompare(b.user.email);
@@ -234,7 +221,7 @@ function InviteForm({ project }: { project: ProjectWithRole }): ReactElement {
           <Field label="Role" error={fields.role}>
             {(control) => (
               <select {...control} name="role" defaultValue="editor">
-                {ROLE_ORDER.map((role) => (
+                {memberRoles.map((role) => (
                   <option key={role} value={role}>
                     {ROLE_LABELS[role]}
                   </option>
@@ -360,7 +347,7 @@ function MemberRow({
               }
             }}
           >
-            {ROLE_ORDER.map((role) => (
+            {memberRoles.map((role) => (
               <option key={role} value={role}>
                 {ROLE_LABELS[role]}
               </option>

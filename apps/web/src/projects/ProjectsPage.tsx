@@ -12,7 +12,6 @@ import {
   createProjectInputSchema,
   LIMITS,
   updateProjectInputSchema,
-  type MemberRole,
   type ProjectWithRole,
 } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
@@ -23,12 +22,7 @@ import { focusFirstError, parseForm, withoutField } from '../ui/formErrors';
 import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
-
-const ROLE_LABELS: Record<MemberRole, string> = {
-  owner: 'Owner',
-  editor: 'Editor',
-  viewer: 'Viewer',
-};
+import { ROLE_LABELS } from '../members/roles';
 
 /** The personal Inbox first (it is where tasks without a project land), then the server's name order. */
 function inboxFirst(projects: readonly ProjectWithRole[]): ProjectWithRole[] {
