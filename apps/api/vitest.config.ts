@@ -11,7 +11,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'pglite', include: ['test/**/*.test.ts'], env: { TEST_DB_ENGINE: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: ['test/**/*.test.ts'],
+          // Lock races need concurrent connections; PGlite runs one statement at a time, so
+          // there both the old and the fixed code pass and the suite would prove nothing.
+          exclude: ['test/write-races.test.ts'],
+          env: { TEST_DB_ENGINE: 'pglite' },
+        },
       },
       {
         extends: true,

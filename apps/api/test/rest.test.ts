@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { taskSchema } from '@taskboard/schema';
 import { restRoutes } from '../src/rest/routes';
-import { createTestDatabase, ORIGIN, startServer, type TestServer } from './support/server';
+import { createTestDatabase, ORIGIN, rawGet, startServer, type TestServer } from './support/server';
 
 /**
  * REST `/api/v1` with plain `fetch` against a listening server: every route of the OpenAPI
@@ -362,12 +362,22 @@ describe('tasks', () => {
     expect(listed.pagination).toEqual({ page: 2, limit: 2, total: 4, totalPages: 2 });
     expect(listed.tasks.map((task) => task.title)).toEqual(['Delta', 'Echo']);
 
-    const searched = await rest(
-      'GET',
-      `/project-management/tasks?projectId=${project.id}&search=char&priority=medium`,
-      { token },
-    );
-    expect(JSON.stringify(searched.body)).toContain('Charlie');
+    // Each filter narrows: search and priority together, and each one alone.
+    const titlesOf = async (query: string) =>
+      z
+        .object({ tasks: z.array(z.object({ title: z.string() })) })
+        .parse(
+          (
+            await rest('GET', `/project-management/tasks?projectId=${project.id}&${query}`, {
+              token,
+            })
+          ).body,
+        )
+        .tasks.map((task) => task.title);
+    expect(await titlesOf('search=char&priority=medium')).toEqual(['Charlie']);
+    expect(await titlesOf('search=char&priority=high')).toEqual([]);
+    expect(await titlesOf('priority=high')).toEqual(['Alpha']);
+    expect(await titlesOf('search=ECHO')).toEqual(['Echo']);
 
     const deleted = await rest(
       'DELETE',
@@ -588,7 +598,11 @@ describe('OpenAPI document and docs page', () => {
       expect(response.status, asset).toBe(200);
       expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
     }
-    expect((await fetch(`${server.url}/api/docs/../../package.json`)).status).toBe(404);
+    for (const path of ['/api/docs/../../package.json', '/api/docs/..%2f..%2fpackage.json']) {
+      const response = await rawGet(server, path);
+      expect(response.status, path).toBe(404);
+      expect(response.body, path).not.toContain('"name"');
+    }
     expect((await fetch(`${server.url}/api/docs/index.js`)).status).toBe(404);
   });
 

@@ -4,7 +4,6 @@ import type { Database } from '@taskboard/db';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import {
   createTestDatabase,
-  engine,
   errorOf,
   signUp,
   startServer,
@@ -68,15 +67,8 @@ function hold(change: (trx: Transaction<Database>) => Promise<void>) {
   };
 }
 
-/**
- * Waits until `count` transactions wait for a lock. PGlite has one connection: there the API's
- * calls queue behind the held transaction instead, and a pause lets them reach that queue.
- */
+/** Waits until `count` transactions wait for a lock (PostgreSQL only: see vitest.config.ts). */
 async function blockedOnLocks(count: number) {
-  if (engine === 'pglite') {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return;
-  }
   // Calls that never block (the checks outside the transaction) would leave this waiting.
   const deadline = Date.now() + 15_000;
   for (;;) {

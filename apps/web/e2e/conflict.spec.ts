@@ -77,9 +77,10 @@ test('a conflicting edit: "Discard mine" shows the first person’s text', async
   });
   await conflict.getByRole('button', { name: 'Discard mine' }).click();
   await expect(conflict).toBeHidden();
-  // Either the dialog stays open with Ann's version, or it closed and reopening shows it.
+  // The edit dialog closed when the conflict opened; reopened, it shows Ann's version.
   const dialog = taskDialog(benPage);
-  if (!(await dialog.isVisible())) await openTask(benPage, 'Paint the fence');
+  await expect(dialog).toBeHidden();
+  await openTask(benPage, 'Paint the fence');
   await expect(dialog.getByLabel('Description')).toHaveValue(A_TEXT);
   expect((await getTask(url, ann, taskId)).description).toBe(A_TEXT);
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import {
   createTRPCClient,
   createWSClient,
@@ -143,4 +144,29 @@ export async function signUp(server: { url: string }, name = 'Ada') {
   const password = 'correct horse battery staple';
   const result = await client(server).auth.register.mutate({ email, name, password });
   return { ...result, email, password, api: client(server, result.token) };
+}
+
+/**
+ * A GET with the path sent exactly as written: `fetch` resolves `..` and `%2e%2e` before
+ * sending, so a path-traversal test through it would never reach the server.
+ */
+export function rawGet(
+  server: { url: string },
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: hostname, port, path, method: 'GET' }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
 }
