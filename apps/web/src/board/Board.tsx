@@ -14,14 +14,21 @@ import { useState, type ReactElement } from 'react';
 import { taskStatusSchema, type Member, type Task, type TaskStatus } from '@taskboard/schema';
 import { Column } from './Column';
 import { memberName } from './format';
-import { findTask, isNoOpMove, targetAt, type BoardView, type MoveTarget } from './model';
+import {
+  findTask,
+  isNoOpMove,
+  targetAt,
+  type BoardView,
+  type MoveTarget,
+  type MoreState,
+} from './model';
 import { CardBody, type CardActions } from './TaskCard';
 
 interface BoardProps {
   view: BoardView;
   members: readonly Member[] | undefined;
   canEdit: boolean;
-  loadingMore: ReadonlySet<TaskStatus>;
+  more: ReadonlyMap<TaskStatus, MoreState>;
   onOpen: (task: Task) => void;
   onMove: (task: Task, target: MoveTarget) => void;
   onAdd: (status: TaskStatus, title: string) => void;
@@ -88,7 +95,7 @@ export function Board({
   view,
   members,
   canEdit,
-  loadingMore,
+  more,
   onOpen,
   onMove,
   onAdd,
@@ -139,14 +146,12 @@ export function Board({
             members={members}
             canEdit={canEdit}
             filtered={view.filters !== null}
-            loadingMore={loadingMore.has(column.status)}
+            more={more.get(column.status)}
             actions={actions}
             onAdd={(title) => {
               onAdd(column.status, title);
             }}
-            onLoadMore={() => {
-              onLoadMore(column.status);
-            }}
+            onLoadMore={onLoadMore}
           />
         ))}
       </div>

@@ -12,7 +12,7 @@ import { Board } from './Board';
 import { ConflictDialog } from './ConflictDialog';
 import { boardKey, fetchBoardView, fetchMoreTasks } from './data';
 import { Filters } from './Filters';
-import { findTask, movedTask, withMoreTasks, type BoardView } from './model';
+import { findTask, movedTask, withMoreTasks, type BoardView, type MoreState } from './model';
 import { filtersOf, type BoardSearch } from './search';
 import { TaskDialog } from './TaskDialog';
 import { useBoardMutations, type Conflict } from './useBoardMutations';
@@ -31,7 +31,7 @@ export function BoardPage(): ReactElement {
   const { q, assignee, priority } = search;
   // Stable while the filters stay the same: the query key and the callbacks below use it.
   const filters = useMemo(() => filtersOf({ q, assignee, priority }), [q, assignee, priority]);
-  const key = boardKey(projectId, filters);
+  const key = useMemo(() => boardKey(projectId, filters), [projectId, filters]);
 
   const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));
   const members = useQuery(trpc.members.list.queryOptions({ projectId }));
@@ -59,22 +59,35 @@ export function BoardPage(): ReactElement {
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const mutations = useBoardMutations(projectId, setConflict);
 
-  const [loadingMore, setLoadingMore] = useState<ReadonlySet<TaskStatus>>(new Set());
-  const loadingRef = useRef(new Set<TaskStatus>());
+  // Per column: a next page loading, or failed (then only the user's "Try again" retries:
+  // loading again by itself would repeat the failure in a loop).
+  const [more, setMore] = useState<ReadonlyMap<TaskStatus, MoreState>>(new Map());
+  const markMore = useCallback((status: TaskStatus, state: MoreState | null) => {
+    setMore((current) => {
+      const next = new Map(current);
+      if (state) next.set(status, state);
+      else next.delete(status);
+      return next;
+    });
+  }, []);
+  // Synchronous guard: two renders may ask for the same page before the state above lands.
+  const inFlight = useRef(new Set<TaskStatus>());
   const loadMore = useCallback(
     (status: TaskStatus) => {
       const current = queryClient.getQueryData<BoardView>(key);
       const cursor = current?.columns.find((column) => column.status === status)?.nextCursor;
-      if (!current || !cursor || loadingRef.current.has(status)) return;
-      loadingRef.current.add(status);
-      setLoadingMore(new Set(loadingRef.current));
+      if (!current || !cursor || inFlight.current.has(status)) return;
+      inFlight.current.add(status);
+      markMore(status, 'loading');
       fetchMoreTasks(client, current, status, cursor)
         .then((page) => {
           queryClient.setQueryData<BoardView>(key, (shown) =>
             shown ? withMoreTasks(shown, status, page.tasks, page.nextCursor) : shown,
           );
+          markMore(status, null);
         })
         .catch((error: unknown) => {
+          markMore(status, 'failed');
           toast({
             title: 'Could not load more tasks',
             description: appErrorOf(error).message,
@@ -82,11 +95,10 @@ export function BoardPage(): ReactElement {
           });
         })
         .finally(() => {
-          loadingRef.current.delete(status);
-          setLoadingMore(new Set(loadingRef.current));
+          inFlight.current.delete(status);
         });
     },
-    [client, key, queryClient, toast],
+    [client, key, markMore, queryClient, toast],
   );
 
   const setSearch = useCallback(
@@ -183,7 +195,7 @@ export function BoardPage(): ReactElement {
         view={board}
         members={members.data}
         canEdit={canEdit}
-        loadingMore={loadingMore}
+        more={more}
         onOpen={openTask}
         onMove={(task, target) => {
           mutations.move.mutate({ task, target });

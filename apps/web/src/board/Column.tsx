@@ -2,9 +2,9 @@ import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, type ReactElement } from 'react';
-import type { BoardColumn, Member } from '@taskboard/schema';
+import type { BoardColumn, Member, TaskStatus } from '@taskboard/schema';
 import { memberName } from './format';
-import { COLUMN_TITLES } from './model';
+import { COLUMN_TITLES, type MoreState } from './model';
 import { QuickAdd } from './QuickAdd';
 import { TaskCard, type CardActions } from './TaskCard';
 
@@ -19,10 +19,11 @@ interface ColumnProps {
   members: readonly Member[] | undefined;
   canEdit: boolean;
   filtered: boolean;
-  loadingMore: boolean;
+  /** The next page: loading, failed, or neither. */
+  more: MoreState | undefined;
   actions: CardActions;
   onAdd: (title: string) => void;
-  onLoadMore: () => void;
+  onLoadMore: (status: TaskStatus) => void;
 }
 
 /**
@@ -35,7 +36,7 @@ export function Column({
   members,
   canEdit,
   filtered,
-  loadingMore,
+  more,
   actions,
   onAdd,
   onLoadMore,
@@ -58,8 +59,10 @@ export function Column({
   const lastShown = items.at(-1)?.index ?? -1;
   const hasMore = column.nextCursor !== null;
   useEffect(() => {
-    if (hasMore && !loadingMore && lastShown >= column.tasks.length - LOAD_AHEAD) onLoadMore();
-  }, [hasMore, loadingMore, lastShown, column.tasks.length, onLoadMore]);
+    if (hasMore && more === undefined && lastShown >= column.tasks.length - LOAD_AHEAD) {
+      onLoadMore(column.status);
+    }
+  }, [hasMore, more, lastShown, column.tasks.length, column.status, onLoadMore]);
   const ids = useMemo(() => column.tasks.map((task) => task.id), [column.tasks]);
 
   return (
@@ -125,7 +128,22 @@ export function Column({
         )}
         {hasMore ? (
           <p className="column-more" role="status">
-            {loadingMore ? 'Loading more…' : `${column.count - column.tasks.length} more`}
+            {more === 'loading'
+              ? 'Loading more…'
+              : more === 'failed'
+                ? 'Could not load more tasks. '
+                : `${column.count - column.tasks.length} more`}
+            {more === 'failed' ? (
+              <button
+                type="button"
+                className="btn btn-quiet"
+                onClick={() => {
+                  onLoadMore(column.status);
+                }}
+              >
+                Try again
+              </button>
+            ) : null}
           </p>
         ) : null}
       </div>

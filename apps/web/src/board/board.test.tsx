@@ -20,6 +20,14 @@ async function card(columnName: 'To do' | 'In progress' | 'Done', title: string)
   });
 }
 
+/** The cards of a column, top to bottom, by title. */
+function titlesIn(columnName: 'To do' | 'In progress' | 'Done'): (string | null)[] {
+  return within(column(columnName))
+    .getAllByRole('button')
+    .filter((element) => element.dataset.taskId)
+    .map((element) => element.getAttribute('aria-label'));
+}
+
 async function moveWithMenu(title: string, to: string) {
   const user = userEvent.setup();
   await user.click(await screen.findByRole('button', { name: `Move ${title}` }));
@@ -86,6 +94,38 @@ describe('moving a card', () => {
     ).toBeNull();
     const stored = await ada.api.tasks.get.query({ id: task.id });
     expect(stored).toMatchObject({ status: 'todo', version: task.version });
+  });
+});
+
+describe('two quick writes to one card', () => {
+  it('the second, made before the first was answered, is not taken for someone else’s change', async () => {
+    const { ada, project } = await projectWithEditor('Quick moves');
+    for (const title of ['Alpha', 'Bravo', 'Charlie']) {
+      await ada.api.tasks.create.mutate({ projectId: project.id, title });
+    }
+    const moves = gate('tasks.move');
+    renderApp(`/projects/${project.id}`, ada.token, [moves.link]);
+    await card('To do', 'Alpha');
+
+    await moveWithMenu('Alpha', 'Move down');
+    await moveWithMenu('Alpha', 'Move down');
+    // Both moves show at once; the first one's request is held, the second waits its turn.
+    await waitFor(() => {
+      expect(moves.held).toBe(1);
+    });
+    expect(titlesIn('To do')).toEqual(['Bravo', 'Charlie', 'Alpha']);
+    moves.release();
+    await waitFor(() => {
+      expect(moves.held).toBe(1);
+    });
+    moves.release();
+
+    await waitFor(async () => {
+      const stored = await ada.api.tasks.list.query({ projectId: project.id });
+      expect(stored.tasks.map((task) => task.title)).toEqual(['Bravo', 'Charlie', 'Alpha']);
+    });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(titlesIn('To do')).toEqual(['Bravo', 'Charlie', 'Alpha']);
   });
 });
 

@@ -20,6 +20,9 @@ export interface BoardView {
   filters: BoardFilters | null;
 }
 
+/** A column's next page, while it loads or after it failed. */
+export type MoreState = 'loading' | 'failed';
+
 /** Board order: position, then id for equal keys (the server's order too). */
 export function compareTasks(a: Task, b: Task): number {
   if (a.position !== b.position) return a.position < b.position ? -1 : 1;

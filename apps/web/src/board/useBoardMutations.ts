@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import type { Task, UpdateTaskInput } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
@@ -7,7 +7,6 @@ import { useToast } from '../ui/toast';
 import { boardKeyPrefix } from './data';
 import { addDraft, removeDraft } from './drafts';
 import {
-  findTask,
   movedTask,
   withLatest,
   withoutTask,
@@ -74,13 +73,46 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   /** Puts the task back as it was, unless a newer version arrived meanwhile. */
   const restore = useCallback(
     (task: Task) => {
-      patch((view) => {
-        const shown = findTask(view, task.id);
-        if (shown && shown.version > task.version) return { view, countsUncertain: false };
-        return withTask(view, task);
-      });
+      patch((view) => withLatest(view, task));
     },
     [patch],
+  );
+
+  /**
+   * A second write to a task made before the first one's answer still names the version it
+   * was made on, which the first write has since moved on: without this it would be refused
+   * as a conflict with the user's own change. Writes to one task go one after another, and
+   * the versions our own writes produced are followed (another person's change still
+   * conflicts: only our own steps are skipped).
+   */
+  const turns = useRef(new Map<string, Promise<unknown>>());
+  const ownSteps = useRef(new Map<string, Map<number, number>>());
+  const inTurn = useCallback(
+    <T extends { version: number }>(
+      task: Task,
+      write: (expectedVersion: number) => Promise<T>,
+    ): Promise<T> => {
+      const run = async () => {
+        const steps = ownSteps.current.get(task.id) ?? new Map<number, number>();
+        let expected = task.version;
+        for (let next = steps.get(expected); next !== undefined; next = steps.get(expected)) {
+          expected = next;
+        }
+        const saved = await write(expected);
+        // Versions only grow, so following the steps always ends.
+        if (saved.version > expected)
+          ownSteps.current.set(task.id, steps.set(expected, saved.version));
+        return saved;
+      };
+      const previous = turns.current.get(task.id) ?? Promise.resolve();
+      const result = previous.then(run, run);
+      turns.current.set(
+        task.id,
+        result.catch(() => undefined),
+      );
+      return result;
+    },
+    [],
   );
 
   const refused = useCallback(
@@ -113,7 +145,9 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
 
   const move = useMutation({
     mutationFn: ({ task, target }: { task: Task; target: MoveTarget }) =>
-      client.tasks.move.mutate({ id: task.id, ...target, expectedVersion: task.version }),
+      inTurn(task, (expectedVersion) =>
+        client.tasks.move.mutate({ id: task.id, ...target, expectedVersion }),
+      ),
     onMutate: ({ task, target }) => {
       patch((view) => withTask(view, movedTask(view, task, target)));
     },
@@ -128,7 +162,9 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
 
   const update = useMutation({
     mutationFn: ({ task, changes }: { task: Task; changes: TaskChanges }) =>
-      client.tasks.update.mutate({ id: task.id, expectedVersion: task.version, ...changes }),
+      inTurn(task, (expectedVersion) =>
+        client.tasks.update.mutate({ id: task.id, expectedVersion, ...changes }),
+      ),
     onMutate: ({ task, changes }) => {
       patch((view) => withTask(view, editedTask(task, changes)));
     },
@@ -145,7 +181,10 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
 
   const remove = useMutation({
     mutationFn: (task: Task) =>
-      client.tasks.delete.mutate({ id: task.id, expectedVersion: task.version }),
+      inTurn(task, async (expectedVersion) => {
+        await client.tasks.delete.mutate({ id: task.id, expectedVersion });
+        return task;
+      }),
     onMutate: (task) => {
       patch((view) => withoutTask(view, task.id));
     },
