@@ -4,10 +4,13 @@ import { appErrorOf, type ShownError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { boardKeyPrefix, refreshCounts } from './data';
 import { takeDraftFor } from './drafts';
+import type { ProjectEvent } from '@taskboard/schema';
 import { applyEvent, withoutTask, type BoardView } from './model';
 
 /** How long count refreshes wait to gather a burst of live changes into one request. */
 const COUNTS_DEBOUNCE_MS = 300;
+/** How many received events are kept for views that load later (see `catchUp`). */
+const RECEIVED_KEPT = 1_000;
 /** A busy board may keep moving under a count refresh; it gives up after this many tries. */
 const MAX_COUNT_ATTEMPTS = 5;
 
@@ -48,10 +51,32 @@ export function useProjectEvents(
           });
       }, COUNTS_DEBOUNCE_MS);
     };
+    // The events received so far, for views read while the subscription runs (other filters):
+    // their data can arrive after events newer than their cursor, which then replay into them.
+    const received: ProjectEvent[] = [];
+    const prefix = boardKeyPrefix(projectId);
+    const catchUp = queryClient.getQueryCache().subscribe((cacheEvent) => {
+      if (cacheEvent.type !== 'updated') return;
+      for (const [key, view] of queryClient.getQueriesData<BoardView>({ queryKey: prefix })) {
+        const missed = view ? received.filter((event) => event.id > view.lastEventId) : [];
+        if (!view || missed.length === 0) continue;
+        let shown = view;
+        let uncertain = false;
+        for (const event of missed) {
+          const change = applyEvent(shown, event);
+          shown = change.view;
+          uncertain ||= change.countsUncertain;
+        }
+        queryClient.setQueryData<BoardView>(key, shown);
+        if (uncertain) scheduleCounts();
+      }
+    });
     const subscription = client.events.project.subscribe(
       { projectId, lastEventId: Math.min(...cursors) },
       {
         onData: ({ data: event }) => {
+          received.push(event);
+          if (received.length > RECEIVED_KEPT) received.shift();
           // An object: a plain `let` set inside the callback reads as always-false to the linter.
           const counts = { uncertain: false };
           // Our own quick add, answered by its event first: the saved task replaces the draft.
@@ -88,6 +113,7 @@ export function useProjectEvents(
     );
     return () => {
       clearTimeout(countsTimer);
+      catchUp();
       subscription.unsubscribe();
     };
   }, [client, trpc, queryClient, projectId, ready]);

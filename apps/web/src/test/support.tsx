@@ -33,20 +33,51 @@ export async function signUp(name: string) {
 
 /**
  * Holds back calls to one procedure until the test lets them go, so a test can look at the
- * board between the user's action and the server's answer.
+ * board between the user's action and the server's answer. `request`: the call is not sent
+ * until released; `answer`: it is sent (the server reads now) and its answer held.
  */
-export function gate(path: string) {
+export function gate(path: string, hold: 'request' | 'answer' = 'request') {
   const waiting: (() => void)[] = [];
   const link: TRPCLink<AppRouter> =
     () =>
     ({ op, next }) =>
       observable((observer) => {
         let subscription: Unsubscribable | null = null;
-        const forward = () => {
+        if (op.path !== path) {
           subscription = next(op).subscribe(observer);
-        };
-        if (op.path === path) waiting.push(forward);
-        else forward();
+        } else if (hold === 'request') {
+          waiting.push(() => {
+            subscription = next(op).subscribe(observer);
+          });
+        } else {
+          const deliveries: (() => void)[] = [];
+          let released = false;
+          const later = (deliver: () => void) => {
+            if (released) deliver();
+            else deliveries.push(deliver);
+          };
+          waiting.push(() => {
+            released = true;
+            for (const deliver of deliveries.splice(0)) deliver();
+          });
+          subscription = next(op).subscribe({
+            next: (value) => {
+              later(() => {
+                observer.next(value);
+              });
+            },
+            error: (error) => {
+              later(() => {
+                observer.error(error);
+              });
+            },
+            complete: () => {
+              later(() => {
+                observer.complete();
+              });
+            },
+          });
+        }
         return () => {
           subscription?.unsubscribe();
         };
@@ -68,13 +99,14 @@ export function renderApp(
   path: string,
   token: string,
   links: TRPCLink<AppRouter>[] = [],
-): RenderResult & { history: ReturnType<typeof createMemoryHistory> } {
+): RenderResult & { history: ReturnType<typeof createMemoryHistory>; queryClient: QueryClient } {
   const history = createMemoryHistory({ initialEntries: [path] });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const client = createBrowserClient({ origin: apiUrl, token, links });
   return {
     ...render(<App client={client} queryClient={queryClient} history={history} />),
     history,
+    queryClient,
   };
 }
 
