@@ -38,7 +38,7 @@ interface BoardProps {
 const COLUMN_PREFIX = 'column:';
 
 /** Which column and place a drop means: onto a column's empty space is its end. */
-export function dropTarget(
+function dropTarget(
   view: BoardView,
   task: Task,
   overId: string,

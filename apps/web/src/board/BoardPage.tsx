@@ -135,7 +135,9 @@ export function BoardPage(): ReactElement {
               ? 'It does not exist, or you are not a member of it.'
               : shown.message
           }
-          {...(shown.code === 'NOT_FOUND' ? {} : { onRetry: () => void view.refetch() })}
+          {...(shown.code === 'NOT_FOUND'
+            ? {}
+            : { onRetry: () => void Promise.all([project.refetch(), view.refetch()]) })}
         />
         <Link to="/">Back to your projects</Link>
       </div>

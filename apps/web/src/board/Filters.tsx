@@ -1,14 +1,10 @@
 import { useEffect, useState, type ReactElement } from 'react';
-import { LIMITS, taskPriorities, type Member, type TaskPriority } from '@taskboard/schema';
+import { LIMITS, taskPriorities, taskPrioritySchema, type Member } from '@taskboard/schema';
 import { PRIORITY_LABELS } from './format';
-import type { BoardSearch } from './search';
+import { filtersOf, type BoardSearch } from './search';
 
 /** Typing pauses this long before the URL (and the server query) follow the search box. */
 const SEARCH_DEBOUNCE_MS = 250;
-
-function isPriority(value: string): value is TaskPriority {
-  return taskPriorities.some((priority) => priority === value);
-}
 
 /** The board's filters; their state lives in the URL, so a filtered board can be shared. */
 export function Filters({
@@ -38,7 +34,7 @@ export function Filters({
     };
   }, [text, search.q, onChange]);
 
-  const active = Boolean(search.q ?? search.assignee ?? search.priority);
+  const active = filtersOf(search) !== null;
   return (
     <div className="filters" role="search">
       <input
@@ -69,8 +65,8 @@ export function Filters({
         aria-label="Priority"
         value={search.priority ?? ''}
         onChange={(event) => {
-          const value = event.target.value;
-          onChange({ priority: isPriority(value) ? value : undefined });
+          const parsed = taskPrioritySchema.safeParse(event.target.value);
+          onChange({ priority: parsed.success ? parsed.data : undefined });
         }}
       >
         <option value="">Any priority</option>

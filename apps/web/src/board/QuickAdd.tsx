@@ -1,5 +1,5 @@
 import { useState, type SubmitEvent, type ReactElement } from 'react';
-import { taskTitleSchema } from '@taskboard/schema';
+import { LIMITS, taskTitleSchema } from '@taskboard/schema';
 import { parseForm } from '../ui/formErrors';
 
 /** The add box at the top of a column: type a title, press Enter, keep typing the next. */
@@ -31,7 +31,8 @@ export function QuickAdd({
         aria-label={`Add a task to ${columnTitle}`}
         placeholder="+ Add a task"
         value={title}
-        maxLength={1000}
+        // One past the limit: a longer title is explained, not silently cut to size.
+        maxLength={LIMITS.taskTitleMax + 1}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
         onChange={(event) => {

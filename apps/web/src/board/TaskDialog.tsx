@@ -3,7 +3,9 @@ import { useState, type SubmitEvent, type ReactElement } from 'react';
 import {
   taskDescriptionSchema,
   taskPriorities,
+  taskPrioritySchema,
   taskStatuses,
+  taskStatusSchema,
   taskTitleSchema,
   type Member,
   type Task,
@@ -42,15 +44,8 @@ function draftOf(task: Task): Draft {
   };
 }
 
-function isStatus(value: string): value is TaskStatus {
-  return taskStatuses.some((status) => status === value);
-}
-function isPriority(value: string): value is TaskPriority {
-  return taskPriorities.some((priority) => priority === value);
-}
-
 /** The fields that differ from the version the dialog opened on, checked by the API's schemas. */
-export function changesOf(
+function changesOf(
   base: Task,
   draft: Draft,
 ): { changes: TaskChanges } | { fields: Record<string, string> } {
@@ -195,7 +190,8 @@ function TaskForm({
                 {...control}
                 value={draft.status}
                 onChange={(event) => {
-                  if (isStatus(event.target.value)) set('status', event.target.value);
+                  const status = taskStatusSchema.safeParse(event.target.value);
+                  if (status.success) set('status', status.data);
                 }}
               >
                 {taskStatuses.map((status) => (
@@ -212,7 +208,8 @@ function TaskForm({
                 {...control}
                 value={draft.priority}
                 onChange={(event) => {
-                  if (isPriority(event.target.value)) set('priority', event.target.value);
+                  const priority = taskPrioritySchema.safeParse(event.target.value);
+                  if (priority.success) set('priority', priority.data);
                 }}
               >
                 {taskPriorities.map((priority) => (

@@ -1,11 +1,11 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { taskStatuses, type TaskStatus } from '@taskboard/schema';
+import { LIMITS, taskStatuses, type TaskStatus } from '@taskboard/schema';
 import type { TaskboardClient } from '../client';
 import { withCounts, type BoardView } from './model';
 import type { BoardFilters } from './search';
 
 /** tasks.list's largest page: a filtered column loads in pages of this size. */
-const FILTERED_PAGE = 100;
+const FILTERED_PAGE = LIMITS.pageLimitMax;
 
 /** Every cached view of one project's board (one per filter set) starts with this key. */
 export function boardKeyPrefix(projectId: string): readonly unknown[] {

@@ -24,7 +24,7 @@ export interface BoardView {
 export type MoreState = 'loading' | 'failed';
 
 /** Board order: position, then id for equal keys (the server's order too). */
-export function compareTasks(a: Task, b: Task): number {
+function compareTasks(a: Task, b: Task): number {
   if (a.position !== b.position) return a.position < b.position ? -1 : 1;
   if (a.id === b.id) return 0;
   return a.id < b.id ? -1 : 1;

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useRef, useState, type ReactElement, type RefObject, type SubmitEvent } from 'react';
 import {
   addMemberInputSchema,
@@ -10,6 +10,7 @@ import {
   type ProjectWithRole,
 } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
+import { membersRoute } from '../router';
 import { initials } from '../board/format';
 import { appErrorOf } from '../errors';
 import { useTRPC } from '../trpc';
@@ -27,7 +28,7 @@ function byName(a: Member, b: Member): number {
 }
 
 export function MembersPage(): ReactElement {
-  const { projectId } = useParams({ from: '/signed-in/projects/$projectId/members' });
+  const { projectId } = membersRoute.useParams();
   const trpc = useTRPC();
   const user = useCurrentUser();
   const project = useQuery(trpc.projects.get.queryOptions({ id: projectId }));

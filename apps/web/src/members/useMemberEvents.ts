@@ -4,8 +4,9 @@ import { useTRPC, useTRPCClient } from '../trpc';
 
 /**
  * Keeps the members page current while it is open: an invite, a role change or a removal by
- * another owner (or the project renamed) refreshes the list. Follows the project from now:
- * the page reads the list itself, so there is nothing to replay.
+ * another owner (or the project renamed) refreshes the list. Follows the project from now,
+ * and re-reads the list whenever the feed (re)starts, so nothing between the first read and
+ * the feed, or during a drop, is missed.
  */
 export function useMemberEvents(projectId: string): void {
   const client = useTRPCClient();
@@ -19,6 +20,8 @@ export function useMemberEvents(projectId: string): void {
     const subscription = client.events.project.subscribe(
       { projectId },
       {
+        // Started (and restarted after a drop) from now: what changed before is read afresh.
+        onStarted: refresh,
         onData: ({ data: event }) => {
           if (event.type.startsWith('member.') || event.type.startsWith('project.')) refresh();
         },

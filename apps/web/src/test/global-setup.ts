@@ -9,7 +9,7 @@ declare module 'vitest' {
 }
 
 /** jsdom's pages live at this origin (vitest's default): the API allows it, as it would the app. */
-export const PAGE_ORIGIN = 'http://localhost:3000';
+const PAGE_ORIGIN = 'http://localhost:3000';
 
 /**
  * Starts a real API on an embedded database for the component tests: the board's optimistic

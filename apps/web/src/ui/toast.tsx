@@ -3,7 +3,6 @@ import {
   createContext,
   useCallback,
   useContext,
-  useMemo,
   useState,
   type ReactElement,
   type ReactNode,
@@ -30,9 +29,8 @@ export function ToastProvider({ children }: { children: ReactNode }): ReactEleme
   const remove = useCallback((key: number) => {
     setToasts((current) => current.filter((toast) => toast.key !== key));
   }, []);
-  const value = useMemo(() => show, [show]);
   return (
-    <ToastContext.Provider value={value}>
+    <ToastContext.Provider value={show}>
       <RadixToast.Provider duration={6_000}>
         {children}
         {toasts.map((toast) => (
