@@ -232,6 +232,18 @@ describe('projects and members', () => {
     expect(renamed.status).toBe(200);
     expect(projectBody.parse(renamed.body).project.name).toBe('Printer v2');
 
+    // A JSON array (or scalar) body has no fields: refused, and the project is not archived.
+    for (const body of [[], ['archived'], 'archived', 1]) {
+      const refused = errorOf(
+        await rest('POST', `/projects/${project.id}/archive`, { token, body }),
+        400,
+      );
+      expect(refused.code, JSON.stringify(body)).toBe('VALIDATION_ERROR');
+    }
+    expect((await rest('GET', `/projects/${project.id}`, { token })).body).toMatchObject({
+      project: { status: 'active' },
+    });
+
     const archived = await rest('POST', `/projects/${project.id}/archive`, { token, body: {} });
     expect(archived.status).toBe(200);
     expect(archived.body).toMatchObject({ project: { status: 'archived' } });

@@ -128,4 +128,18 @@ describe('serving the web build', () => {
     expect(await response.text()).toContain('pnpm build');
     expect((await fetch(`${unbuilt.url}/healthz`)).status).toBe(200);
   });
+
+  it('serves a build made after it started, without a restart', async () => {
+    const later = join(dist, 'missing');
+    await mkdir(later, { recursive: true });
+    await writeFile(join(later, 'index.html'), INDEX);
+    try {
+      const response = await fetch(`${unbuilt.url}/projects/x`, { headers: page });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(INDEX);
+    } finally {
+      await rm(later, { recursive: true, force: true });
+    }
+    expect((await fetch(`${unbuilt.url}/`, { headers: page })).status).toBe(503);
+  });
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { Config } from '../config';
+import { pathOf, sendRestError } from './rest-error';
 
 /** Methods that never change data (tRPC queries are GETs), so they need no CSRF check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -45,15 +46,16 @@ export function registerCsrfGuard(app: FastifyInstance, config: Pick<Config, 'al
       { reason: refusal.message, origin: request.headers.origin ?? null },
       'request refused by the CSRF guard',
     );
+    if (surface === 'rest') return sendRestError(reply, request, refusal);
     return reply
       .code(refusal.status)
       .header('cache-control', 'no-store')
-      .send(surface === 'trpc' ? trpcErrorBody(refusal) : restErrorBody(refusal, request));
+      .send(trpcErrorBody(refusal));
   });
 }
 
 function surfaceOf(url: string): Surface | null {
-  const path = url.split('?', 1)[0] ?? '';
+  const path = pathOf(url);
   if (path === '/trpc' || path.startsWith('/trpc/')) return 'trpc';
   if (path.startsWith('/api/')) return 'rest';
   return null;
@@ -109,19 +111,6 @@ function trpcErrorBody(refusal: Refusal) {
         details: null,
         path: null,
       },
-    },
-  };
-}
-
-/** SPEC.md "Errors": the REST error body. */
-function restErrorBody(refusal: Refusal, request: FastifyRequest) {
-  return {
-    error: {
-      code: refusal.code,
-      message: refusal.message,
-      details: null,
-      timestamp: new Date().toISOString(),
-      path: request.url.split('?', 1)[0] ?? request.url,
     },
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { pathOf, sendRestError } from './rest-error';
 
 /** Paths the API answers itself: never the SPA's index.html, even for a browser. */
 const API_PREFIXES = ['/trpc', '/api', '/panel', '/healthz', '/readyz', '/metrics'];
@@ -10,7 +11,7 @@ const API_PREFIXES = ['/trpc', '/api', '/panel', '/healthz', '/readyz', '/metric
 const HASHED_ASSETS = '/assets/';
 
 function isApiPath(url: string): boolean {
-  const path = url.split('?', 1)[0] ?? url;
+  const path = pathOf(url);
   return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
@@ -32,36 +33,34 @@ const NOT_BUILT_PAGE = `<!doctype html>
  * Serves apps/web's production build at `/` (SPEC.md "Interfaces"): hashed assets with a
  * year-long immutable cache, `index.html` revalidated on every load (it names the current
  * assets), and the SPA's own routes (`/projects/…`) answered with `index.html`. A missing
- * build does not stop the API: pages answer 503 with what to do.
+ * build does not stop the API: pages answer 503 with what to do, until the build is there
+ * (files are looked up per request, so building needs no restart).
  */
 export async function registerWebApp(app: FastifyInstance, config: Config): Promise<void> {
   const root = config.webDistDir;
-  const built = existsSync(join(root, 'index.html'));
+  const built = () => existsSync(join(root, 'index.html'));
+  if (!built()) app.log.warn({ webDistDir: root }, 'the web app is not built: run `pnpm build`');
 
-  if (built) {
-    await app.register(fastifyStatic, {
-      root,
-      prefix: '/',
-      index: false,
-      // Files are looked up when asked for, so a rebuild under a running API is served; a
-      // file that is not there falls through to the not-found handler below.
-      wildcard: true,
-      // Ours, below: immutable for hashed assets, revalidate for the rest.
-      cacheControl: false,
-      setHeaders: (response, path) => {
-        const hashed = path.startsWith(join(root, 'assets'));
-        response.setHeader(
-          'cache-control',
-          hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
-      },
-    });
-  } else {
-    app.log.warn({ webDistDir: root }, 'the web app is not built: run `pnpm build`');
-  }
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    index: false,
+    // Files are looked up when asked for, so a rebuild under a running API is served; a
+    // file that is not there falls through to the not-found handler below.
+    wildcard: true,
+    // Ours, below: immutable for hashed assets, revalidate for the rest.
+    cacheControl: false,
+    setHeaders: (response, path) => {
+      const hashed = path.startsWith(join(root, 'assets'));
+      response.setHeader(
+        'cache-control',
+        hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
 
   const sendPage = (reply: FastifyReply) =>
-    built
+    built()
       ? reply.header('cache-control', 'no-cache').sendFile('index.html')
       : reply
           .code(503)
@@ -72,14 +71,10 @@ export async function registerWebApp(app: FastifyInstance, config: Config): Prom
   app.get('/', (_request, reply) => sendPage(reply));
   app.setNotFoundHandler((request, reply) => {
     if (wantsPage(request)) return sendPage(reply);
-    return reply.code(404).send({
-      error: {
-        code: 'NOT_FOUND',
-        message: `No ${request.method} ${request.url.split('?', 1)[0] ?? ''} here`,
-        details: null,
-        timestamp: new Date().toISOString(),
-        path: request.url.split('?', 1)[0] ?? request.url,
-      },
+    return sendRestError(reply, request, {
+      code: 'NOT_FOUND',
+      status: 404,
+      message: `No ${request.method} ${pathOf(request.url)} here`,
     });
   });
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { sendRestError } from '../http/rest-error';
 
 export const DOCS_PATH = '/api/docs';
 
@@ -68,14 +69,10 @@ export function registerDocsPage(app: FastifyInstance, documentUrl: string): voi
   app.get<{ Params: { file: string } }>(`${DOCS_PATH}/:file`, async (request, reply) => {
     const { file } = request.params;
     if (!isAsset(file)) {
-      return reply.code(404).send({
-        error: {
-          code: 'NOT_FOUND',
-          message: 'No such file',
-          details: null,
-          timestamp: new Date().toISOString(),
-          path: request.url,
-        },
+      return sendRestError(reply, request, {
+        code: 'NOT_FOUND',
+        status: 404,
+        message: 'No such file',
       });
     }
     let content = cache.get(file);

@@ -1,5 +1,5 @@
 import { callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { createHttpContext } from '../context';
 import type { AppDeps } from '../deps';
@@ -8,6 +8,7 @@ import { appRouter } from '../router';
 import { registerDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi';
 import { procedureInfo } from '../procedures';
+import { pathOf, sendRestError, type RestError } from '../http/rest-error';
 import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
 
 export const REST_PREFIX = '/api/v1';
@@ -27,13 +28,13 @@ export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Prom
       scope.setErrorHandler((error, request, reply) => {
         const restError = restErrorOfFastify(error);
         if (restError.status >= 500) request.log.error({ err: error }, 'REST request failed');
-        void sendError(reply, request, restError, retryAfterOf(reply));
+        void sendRestError(reply, request, restError, retryAfterOf(reply));
       });
       scope.setNotFoundHandler((request, reply) => {
-        void sendError(reply, request, {
+        void sendRestError(reply, request, {
           code: 'NOT_FOUND',
           status: 404,
-          message: `No ${request.method} ${pathOf(request)} in this API`,
+          message: `No ${request.method} ${pathOf(request.url)} in this API`,
           details: null,
         });
       });
@@ -54,6 +55,15 @@ function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): v
     method: route.method,
     url: fastifyPath(route.path),
     handler: async (request, reply) => {
+      // A JSON array or scalar has no fields to read: it is refused, not taken as `{}`.
+      if (route.from === 'body' && !isBodyObject(request.body)) {
+        return sendRestError(reply, request, {
+          code: 'VALIDATION_ERROR',
+          status: 400,
+          message: 'The request body must be a JSON object',
+          details: { '(root)': 'Expected an object' },
+        });
+      }
       const input = {
         ...(route.from === 'body' ? objectOf(request.body) : {}),
         ...(route.from === 'query' ? queryInput(queryFields, request.query) : {}),
@@ -87,7 +97,7 @@ function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): v
         }
         const { message, data } = formatError(error, route.procedure);
         const retryAfter = appErrorOf(error)?.retryAfterSeconds ?? undefined;
-        return sendError(
+        return sendRestError(
           reply,
           request,
           { code: data.appCode, status: data.httpStatus, message, details: data.details },
@@ -98,10 +108,14 @@ function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): v
   });
 }
 
-/** A JSON body's fields (a body that is not an object fails the input schema as `{}` + …). */
-function objectOf(body: unknown): Record<string, unknown> {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return { ...body };
-  return body === undefined || body === null ? {} : { body };
+/** No body at all (a POST without fields), or a JSON object. */
+function isBodyObject(body: unknown): boolean {
+  return body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body));
+}
+
+/** The fields of a body or query string (checked to be an object, or absent). */
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? { ...value } : {};
 }
 
 function paramOf(params: unknown, name: string): unknown {
@@ -139,38 +153,6 @@ function queryInput(fieldTypes: Record<string, unknown>, query: unknown): Record
     }
   }
   return input;
-}
-
-interface RestError {
-  code: string;
-  status: number;
-  message: string;
-  details: unknown;
-}
-
-function pathOf(request: FastifyRequest): string {
-  return request.url.split('?', 1)[0] ?? request.url;
-}
-
-function sendError(
-  reply: FastifyReply,
-  request: FastifyRequest,
-  error: RestError,
-  retryAfterSeconds?: number,
-) {
-  if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
-  return reply
-    .code(error.status)
-    .header('cache-control', 'no-store')
-    .send({
-      error: {
-        code: error.code,
-        message: error.message,
-        details: error.details ?? null,
-        timestamp: new Date().toISOString(),
-        path: pathOf(request),
-      },
-    });
 }
 
 function retryAfterOf(reply: FastifyReply): number | undefined {
