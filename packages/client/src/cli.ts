@@ -1,4 +1,12 @@
 #!/usr/bin/env node
+import {
+  taskPriorities,
+  taskPrioritySchema,
+  taskStatuses,
+  taskStatusSchema,
+  type TaskPriority,
+  type TaskStatus,
+} from '@taskboard/schema';
 /**
  * `taskboard`: Taskboard from the command line, built on `@taskboard/client` — and the
  * example of how another internal app uses that client.
@@ -30,24 +38,21 @@ Commands:
 Options: --json (machine-readable output), --url URL (default: saved, $TASKBOARD_URL or
 http://localhost:3000). $TASKBOARD_TOKEN overrides the saved session.`;
 
-const STATUSES = ['todo', 'in-progress', 'done'] as const;
-type Status = (typeof STATUSES)[number];
-const PRIORITIES = ['low', 'medium', 'high'] as const;
-type Priority = (typeof PRIORITIES)[number];
-
 /** A mistake in how the command was called: exit code 2. */
 class UsageError extends Error {}
 
-function statusOf(value: string | undefined): Status {
-  const status = STATUSES.find((candidate) => candidate === value);
-  if (!status) throw new UsageError(`Status must be one of ${STATUSES.join(', ')}`);
-  return status;
+function statusOf(value: string | undefined): TaskStatus {
+  const status = taskStatusSchema.safeParse(value);
+  if (!status.success) throw new UsageError(`Status must be one of ${taskStatuses.join(', ')}`);
+  return status.data;
 }
 
-function priorityOf(value: string): Priority {
-  const priority = PRIORITIES.find((candidate) => candidate === value);
-  if (!priority) throw new UsageError(`Priority must be one of ${PRIORITIES.join(', ')}`);
-  return priority;
+function priorityOf(value: string): TaskPriority {
+  const priority = taskPrioritySchema.safeParse(value);
+  if (!priority.success) {
+    throw new UsageError(`Priority must be one of ${taskPriorities.join(', ')}`);
+  }
+  return priority.data;
 }
 
 interface Output {
@@ -203,12 +208,10 @@ async function tasksCommand(
     case 'done': {
       if (!first) throw new UsageError(`tasks ${action} needs a task id`);
       const status = action === 'done' ? 'done' : statusOf(rest[0]);
-      const task = await api.tasks.get.query({ id: first });
       show(
         await api.tasks.move.mutate({
-          id: task.id,
+          id: first,
           status,
-          expectedVersion: task.version,
           ...(values.after !== undefined && { afterId: values.after }),
           ...(values.before !== undefined && { beforeId: values.before }),
         }),

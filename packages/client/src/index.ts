@@ -77,19 +77,12 @@ export function createTaskboardClient(options: TaskboardClientOptions): Taskboar
   });
 }
 
-export interface SignedIn {
-  token: string;
-  user: RouterOutputs['auth']['me'];
-  expiresAt: string;
-}
+/** The session `signIn` opens: its token, the user, and when it expires. */
+export type SignedIn = RouterOutputs['auth']['login'];
 
 /** Signs in with email and password; the token then goes to `createTaskboardClient`. */
-export async function signIn(url: string, email: string, password: string): Promise<SignedIn> {
-  const { token, user, expiresAt } = await createTaskboardClient({ url }).auth.login.mutate({
-    email,
-    password,
-  });
-  return { token, user, expiresAt };
+export function signIn(url: string, email: string, password: string): Promise<SignedIn> {
+  return createTaskboardClient({ url }).auth.login.mutate({ email, password });
 }
 
 /** A failed call in the API's error contract: `error.data.appCode` says what went wrong. */

@@ -40,14 +40,14 @@ const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
  * An example value of a JSON Schema: its default, its first enum value, and for an object the
  * required fields only (optional ones are in the schema beside it). Made to be edited.
  */
-export function exampleOf(schema: unknown, depth = 0, name = ''): unknown {
+function exampleOf(schema: unknown, depth = 0, name = ''): unknown {
   const parsed = schemaShape.safeParse(schema);
   if (!parsed.success || depth > 6) return null;
   const s = parsed.data;
   if (s.default !== undefined) return s.default;
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return s.enum[0];
-  if (s.anyOf?.length) return exampleOf(s.anyOf[0], depth + 1);
+  if (s.anyOf?.length) return exampleOf(s.anyOf[0], depth + 1, name);
   const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   switch (type) {
     case 'object': {

@@ -2,9 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sessionTokenOf } from '../context';
 import type { AppDeps } from '../deps';
-import { buildCatalogue } from './catalogue';
+import { buildCatalogue, type CatalogueEntry } from './catalogue';
 
-export const PANEL_PATH = '/panel';
+const PANEL_PATH = '/panel';
+
+/** The router's catalogue: built on the first request for it (only the panel needs it). */
+let built: CatalogueEntry[] | undefined;
+function catalogue(): CatalogueEntry[] {
+  built ??= buildCatalogue();
+  return built;
+}
 
 const ASSETS = {
   'panel.js': 'text/javascript; charset=utf-8',
@@ -26,7 +33,6 @@ type Access = 'allowed' | 'signed-out' | 'not-admin';
  * from here (no CDN), with no inline script so the CSP stays strict.
  */
 export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const catalogue = buildCatalogue();
   const html = await readFile(new URL('./panel.html', import.meta.url), 'utf8');
 
   const accessOf = async (request: FastifyRequest): Promise<Access> => {
@@ -67,7 +73,7 @@ export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promis
     if (access !== 'allowed') return refuse(reply, access);
     return reply
       .header('cache-control', 'no-store')
-      .send({ environment: deps.config.env, procedures: catalogue });
+      .send({ environment: deps.config.env, procedures: catalogue() });
   });
 
   app.get<{ Params: { file: string } }>(`${PANEL_PATH}/:file`, async (request, reply) => {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sendRestError } from '../http/rest-error';
 
-export const DOCS_PATH = '/api/docs';
+const DOCS_PATH = '/api/docs';
 
 /** swagger-ui's files, from the installed `swagger-ui-dist` (no CDN: many networks have none). */
 const swaggerUiDir = dirname(

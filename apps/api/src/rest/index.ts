@@ -11,7 +11,14 @@ import { procedureInfo } from '../procedures';
 import { pathOf, sendRestError, type RestError } from '../http/rest-error';
 import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
 
-export const REST_PREFIX = '/api/v1';
+const REST_PREFIX = '/api/v1';
+
+/** The OpenAPI document: built on the first request for it, then served as it is. */
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+function openApiDocument() {
+  document ??= buildOpenApiDocument(restRoutes);
+  return document;
+}
 
 /**
  * REST `/api/v1` (SPEC.md "Interfaces"): each route runs its tRPC procedure through the
@@ -19,8 +26,6 @@ export const REST_PREFIX = '/api/v1';
  * returns; every error answers SPEC.md's REST body. Plus the OpenAPI document and its docs page.
  */
 export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const document = buildOpenApiDocument(restRoutes);
-
   await app.register(
     (scope, _options, done) => {
       // JSON bodies only: a form or text body is refused, not parsed into something else.
@@ -38,7 +43,7 @@ export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Prom
           details: null,
         });
       });
-      scope.get('/openapi.json', (_request, reply) => reply.send(document));
+      scope.get('/openapi.json', (_request, reply) => reply.send(openApiDocument()));
       for (const route of restRoutes) registerRoute(scope, deps, route);
       done();
     },
