@@ -136,10 +136,13 @@ describe('CSRF', () => {
     expect(await writes()).toBe(before);
   });
 
-  it('lets a same-origin cookie request through: allowed Origin, or Sec-Fetch-Site: same-origin', async () => {
+  it('lets a same-origin cookie request through: allowed Origin, its own origin, or Sec-Fetch-Site: same-origin', async () => {
     const before = await database.db.selectFrom('projects').select('id').execute();
     const byOrigin = await createProject({ ...json, cookie: cookie(), origin: ORIGIN });
     expect(byOrigin.status).toBe(200);
+    // The web app the server serves, opened at an address not on the list (127.0.0.1:port).
+    const byOwnOrigin = await createProject({ ...json, cookie: cookie(), origin: server.url });
+    expect(byOwnOrigin.status).toBe(200);
     const bySite = await createProject({
       ...json,
       cookie: cookie(),
@@ -147,7 +150,7 @@ describe('CSRF', () => {
     });
     expect(bySite.status).toBe(200);
     const after = await database.db.selectFrom('projects').select('id').execute();
-    expect(after.length).toBe(before.length + 2);
+    expect(after.length).toBe(before.length + 3);
     expect(byOrigin.headers.get('access-control-allow-origin')).toBe(ORIGIN);
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { Config } from '../config';
+import { trustedOrigins } from './origins';
 import { pathOf, sendRestError } from './rest-error';
 
 /** Methods that never change data (tRPC queries are GETs), so they need no CSRF check. */
@@ -31,15 +32,13 @@ interface Refusal {
  * client reads as `error.data`) under `/trpc`, the REST error body under `/api/`.
  */
 export function registerCsrfGuard(app: FastifyInstance, config: Pick<Config, 'allowedOrigins'>) {
-  const allowedOrigins = new Set(
-    config.allowedOrigins.map(originOf).filter((origin) => origin !== null),
-  );
+  const trusted = trustedOrigins(config.allowedOrigins);
 
   app.addHook('onRequest', async (request, reply) => {
     if (SAFE_METHODS.has(request.method)) return;
     const surface = surfaceOf(request.url);
     if (!surface) return;
-    const refusal = originRefusal(request, allowedOrigins) ?? contentTypeRefusal(request, surface);
+    const refusal = originRefusal(request, trusted) ?? contentTypeRefusal(request, surface);
     if (!refusal) return;
 
     request.log.info(
@@ -61,11 +60,11 @@ function surfaceOf(url: string): Surface | null {
   return null;
 }
 
-function originRefusal(request: FastifyRequest, allowed: ReadonlySet<string>): Refusal | null {
-  if (!request.headers.cookie) return null;
-  if (request.headers['sec-fetch-site'] === 'same-origin') return null;
-  const origin = request.headers.origin;
-  if (origin !== undefined && allowed.has(originOf(origin) ?? '')) return null;
+function originRefusal(
+  request: FastifyRequest,
+  trusted: ReturnType<typeof trustedOrigins>,
+): Refusal | null {
+  if (!request.headers.cookie || trusted.includes(request)) return null;
   return { code: 'FORBIDDEN', status: 403, message: 'Cross-site request refused' };
 }
 
@@ -86,16 +85,6 @@ function hasBody(request: FastifyRequest): boolean {
   return (
     request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
   );
-}
-
-/** `scheme://host[:port]`, normalised (lower case, no default port); null when not a URL. */
-function originOf(value: string): string | null {
-  try {
-    const origin = new URL(value).origin;
-    return origin === 'null' ? null : origin;
-  } catch {
-    return null;
-  }
 }
 
 /** What tRPC itself answers for an error, formatted by our error formatter (errors.ts). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { trustedOrigins } from './origins';
 
 /**
  * Cross-site WebSocket hijacking: a page on another site can open a WebSocket to us, and the
@@ -12,12 +13,10 @@ export function registerWebSocketGuard(
   app: FastifyInstance,
   config: Pick<Config, 'allowedOrigins'>,
 ): void {
-  const allowed = new Set(config.allowedOrigins);
+  const trusted = trustedOrigins(config.allowedOrigins);
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
-    const origin = request.headers.origin;
-    const ownOrigin = `${request.protocol}://${request.headers.host ?? ''}`;
-    if (origin !== undefined && !allowed.has(origin) && origin !== ownOrigin) {
+    if (request.headers.origin !== undefined && !trusted.includes(request)) {
       await reply
         .code(403)
         .send({ error: { message: 'Origin not allowed', appCode: 'FORBIDDEN' } });
