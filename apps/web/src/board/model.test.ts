@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectEvent, Task } from '@taskboard/schema';
-import { applyEvent, isNoOpMove, movedTask, targetAt, withLatest, type BoardView } from './model';
+import {
+  applyEvent,
+  isNoOpMove,
+  movedTask,
+  targetAt,
+  withLatest,
+  withMoreTasks,
+  type BoardView,
+} from './model';
 
 const PROJECT_ID = '00000000-0000-4000-8000-000000000001';
 let serial = 0;
@@ -135,5 +143,21 @@ describe('moves', () => {
     const moved = withLatest(board, movedTask(board, c, target)).view;
     expect(titles(moved)).toEqual(['c', 'a', 'b']);
     expect(isNoOpMove(board, b, targetAt(board, b, 'todo', 1))).toBe(true);
+  });
+});
+
+describe('a next page of a column', () => {
+  it('skips a task a live event already moved into another column', () => {
+    const a = task('a', 'a1');
+    const moved = task('moved', 'a2', { status: 'done', version: 2 });
+    const board = view([a], { more: true, count: 3, done: [moved] });
+    const paged = withMoreTasks(
+      board,
+      'todo',
+      [{ ...moved, status: 'todo', version: 1 }, task('b', 'a3')],
+      null,
+    );
+    expect(titles(paged)).toEqual(['a', 'b']);
+    expect(titles(paged, 'done')).toEqual(['moved']);
   });
 });

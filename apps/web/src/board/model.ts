@@ -132,18 +132,21 @@ function changeFor(view: BoardView, event: ProjectEvent): Change {
   }
 }
 
-/** Appends the next page of a column, skipping tasks that live events already put there. */
+/**
+ * Appends the next page of a column, skipping tasks the view already shows anywhere: a live
+ * event may have put one there, or moved it to another column, while the page was read.
+ */
 export function withMoreTasks(
   view: BoardView,
   status: TaskStatus,
   tasks: Task[],
   nextCursor: string | null,
 ): BoardView {
+  const shown = new Set(view.columns.flatMap((column) => column.tasks.map((task) => task.id)));
   return {
     ...view,
     columns: view.columns.map((column) => {
       if (column.status !== status) return column;
-      const shown = new Set(column.tasks.map((task) => task.id));
       return {
         ...column,
         tasks: [...column.tasks, ...tasks.filter((task) => !shown.has(task.id))],
