@@ -1,36 +1,17 @@
-import { buildServer, loadConfig } from '@taskboard/api';
-import { createDisposableDatabase } from '@taskboard/db/testing';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
 
-export interface RunningApi {
-  url: string;
-  app: Awaited<ReturnType<typeof buildServer>>;
+export interface RunningApi extends EmbeddedApi {
   /** Cuts every live connection, as a network drop would (clients reconnect). */
   dropConnections(): void;
-  close(): Promise<void>;
 }
 
 /** A real API server listening on an ephemeral port, on its own embedded database. */
 export async function startApi(): Promise<RunningApi> {
-  const database = await createDisposableDatabase({ engine: 'pglite' });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_MAX: '1000000',
-  });
-  const app = await buildServer(config, { database });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  const api = await startEmbeddedApi();
   return {
-    url: `http://127.0.0.1:${address.port}`,
-    app,
+    ...api,
     dropConnections() {
-      for (const socket of app.websocketServer.clients) socket.terminate();
-    },
-    async close() {
-      await app.close();
-      await database.dispose();
+      for (const socket of api.app.websocketServer.clients) socket.terminate();
     },
   };
 }
