@@ -97,33 +97,77 @@ export async function refreshCounts(
   client: TaskboardClient,
   projectId: string,
 ): Promise<boolean> {
-  let settled = true;
+  const cursor = async () => (await client.board.get.query({ projectId, limit: 1 })).lastEventId;
   const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
-  for (const [key, view] of views) {
-    if (!view) continue;
-    const filters = view.filters;
-    let counts: Partial<Record<TaskStatus, number>>;
-    let upTo = view.lastEventId;
-    if (!filters) {
-      const board = await client.board.get.query({ projectId, limit: 1 });
-      counts = Object.fromEntries(board.columns.map((column) => [column.status, column.count]));
-      upTo = board.lastEventId;
-    } else {
-      const lists = await Promise.all(
-        taskStatuses.map((status) =>
-          client.tasks.list.query({ projectId, status, ...filters, limit: 1 }),
-        ),
-      );
-      counts = Object.fromEntries(
-        taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]),
-      );
-    }
-    const current = queryClient.getQueryData<BoardView>(key);
-    if (current?.lastEventId !== upTo || queryClient.isMutating() > 0) {
-      settled = false;
-      continue;
-    }
-    queryClient.setQueryData<BoardView>(key, withCounts(current, counts));
-  }
-  return settled;
+  const settled = await Promise.all(
+    views.map(async ([key, view]) => {
+      if (!view) return true;
+      const filters = view.filters;
+      let counts: Partial<Record<TaskStatus, number>>;
+      let upTo: number;
+      if (!filters) {
+        const board = await client.board.get.query({ projectId, limit: 1 });
+        counts = Object.fromEntries(board.columns.map((column) => [column.status, column.count]));
+        upTo = board.lastEventId;
+      } else {
+        // tasks.list names no cursor: read the project's before and after, and trust the
+        // lists only if nothing was written in between.
+        const before = await cursor();
+        const lists = await Promise.all(
+          taskStatuses.map((status) =>
+            client.tasks.list.query({ projectId, status, ...filters, limit: 1 }),
+          ),
+        );
+        if ((await cursor()) !== before) return false;
+        counts = Object.fromEntries(
+          taskStatuses.map((status, index) => [status, lists[index]?.pagination.total ?? 0]),
+        );
+        upTo = before;
+      }
+      const current = queryClient.getQueryData<BoardView>(key);
+      if (current?.lastEventId !== upTo || queryClient.isMutating() > 0) return false;
+      queryClient.setQueryData<BoardView>(key, withCounts(current, counts));
+      return true;
+    }),
+  );
+  return settled.every(Boolean);
+}
+
+/** How long count refreshes wait to gather a burst of changes into one. */
+const COUNTS_DEBOUNCE_MS = 300;
+/** A busy board may keep moving under a count refresh; it gives up after this many tries. */
+const MAX_COUNT_ATTEMPTS = 5;
+const countTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/**
+ * Asks for a count refresh of a project's views soon (debounced, retried while the board
+ * keeps changing): for any change, live or our own, that touched a task no view had loaded.
+ */
+export function scheduleCountRefresh(
+  queryClient: QueryClient,
+  client: TaskboardClient,
+  projectId: string,
+  attempt = 0,
+): void {
+  clearTimeout(countTimers.get(projectId));
+  countTimers.set(
+    projectId,
+    setTimeout(() => {
+      countTimers.delete(projectId);
+      refreshCounts(queryClient, client, projectId)
+        .then((settled) => {
+          if (!settled && attempt < MAX_COUNT_ATTEMPTS) {
+            scheduleCountRefresh(queryClient, client, projectId, attempt + 1);
+          }
+        })
+        .catch(() => {
+          // Counts stay as they are; the next uncertain change or a reload corrects them.
+        });
+    }, COUNTS_DEBOUNCE_MS),
+  );
+}
+
+export function cancelCountRefresh(projectId: string): void {
+  clearTimeout(countTimers.get(projectId));
+  countTimers.delete(projectId);
 }

@@ -4,7 +4,7 @@ import type { Task, UpdateTaskInput } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { useToast } from '../ui/toast';
-import { boardKeyPrefix } from './data';
+import { boardKeyPrefix, scheduleCountRefresh } from './data';
 import { addDraft, removeDraft } from './drafts';
 import {
   movedTask,
@@ -58,16 +58,21 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   const toast = useToast();
 
   /**
-   * Applies a change of ours to every view. Our own writes keep counts exact (we knew where
-   * the task was), so they never ask the server for counts; live events do (useProjectEvents).
+   * Applies a change of ours to every view. One that touched a task a view had not loaded (a
+   * task opened from a link) leaves counts unsure: they are re-read, once our writes settle.
    */
   const patch = useCallback(
-    (change: (view: BoardView) => { view: BoardView }) => {
-      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) =>
-        view ? change(view).view : view,
-      );
+    (change: (view: BoardView) => { view: BoardView; countsUncertain: boolean }) => {
+      const counts = { uncertain: false };
+      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
+        if (!view) return view;
+        const result = change(view);
+        counts.uncertain ||= result.countsUncertain;
+        return result.view;
+      });
+      if (counts.uncertain) scheduleCountRefresh(queryClient, client, projectId);
     },
-    [projectId, queryClient],
+    [client, projectId, queryClient],
   );
 
   /** Puts the task back as it was, unless a newer version arrived meanwhile. */
@@ -209,7 +214,11 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
     },
     onSuccess: (saved, { draft }) => {
       removeDraft(draft.id);
-      patch((view) => withLatest(withoutTask(view, draft.id).view, saved));
+      // The draft was counted; the saved task takes its place: the counts stay exact.
+      patch((view) => ({
+        view: withLatest(withoutTask(view, draft.id).view, saved).view,
+        countsUncertain: false,
+      }));
     },
     onError: (error, { draft }) => {
       removeDraft(draft.id);

@@ -2,17 +2,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { appErrorOf, type ShownError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
-import { boardKeyPrefix, refreshCounts } from './data';
+import { boardKeyPrefix, cancelCountRefresh, scheduleCountRefresh } from './data';
 import { takeDraftFor } from './drafts';
 import type { ProjectEvent } from '@taskboard/schema';
 import { applyEvent, withoutTask, type BoardView } from './model';
 
-/** How long count refreshes wait to gather a burst of live changes into one request. */
-const COUNTS_DEBOUNCE_MS = 300;
 /** How many received events are kept for views that load later (see `catchUp`). */
 const RECEIVED_KEPT = 1_000;
-/** A busy board may keep moving under a count refresh; it gives up after this many tries. */
-const MAX_COUNT_ATTEMPTS = 5;
 
 /**
  * Keeps every cached view of a project's board current: one `events.project` subscription,
@@ -38,18 +34,8 @@ export function useProjectEvents(
     const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
     const cursors = views.flatMap(([, view]) => (view ? [view.lastEventId] : []));
     if (cursors.length === 0) return;
-    let countsTimer: ReturnType<typeof setTimeout> | undefined;
-    const scheduleCounts = (attempt = 0) => {
-      clearTimeout(countsTimer);
-      countsTimer = setTimeout(() => {
-        refreshCounts(queryClient, client, projectId)
-          .then((settled) => {
-            if (!settled && attempt < MAX_COUNT_ATTEMPTS) scheduleCounts(attempt + 1);
-          })
-          .catch(() => {
-            // Counts stay as they are; the next uncertain change or a reload corrects them.
-          });
-      }, COUNTS_DEBOUNCE_MS);
+    const scheduleCounts = () => {
+      scheduleCountRefresh(queryClient, client, projectId);
     };
     // The events received so far, for views read while the subscription runs (other filters):
     // their data can arrive after events newer than their cursor, which then replay into them.
@@ -112,7 +98,7 @@ export function useProjectEvents(
       },
     );
     return () => {
-      clearTimeout(countsTimer);
+      cancelCountRefresh(projectId);
       catchUp();
       subscription.unsubscribe();
     };
