@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { afterCall, editInDialog, openBoard, openTask, taskDialog } from './board-helpers';
 import { expect, test } from './fixtures';
 import {
@@ -20,7 +20,7 @@ const B_TEXT = 'Use the red paint (Ben)';
 async function conflictingEdits(
   url: string,
   openAs: (user: TestUser) => Promise<Page>,
-): Promise<{ ann: TestUser; benPage: Page; taskId: string }> {
+): Promise<{ ann: TestUser; benPage: Page; conflict: Locator; taskId: string }> {
   const ann = await registerUser(url, 'Ann Owner');
   const ben = await registerUser(url, 'Ben Editor');
   const project = await createProject(url, ann, 'Conflicts');
@@ -49,17 +49,14 @@ async function conflictingEdits(
   await expect(conflict).toBeVisible();
   // The other person's version is shown, so Ben can decide knowing what he overwrites.
   await expect(conflict).toContainText(A_TEXT);
-  return { ann, benPage, taskId: task.id };
+  return { ann, benPage, conflict, taskId: task.id };
 }
 
 test('a conflicting edit: "Apply my changes" saves the second person’s text', async ({
   url,
   openAs,
 }) => {
-  const { ann, benPage, taskId } = await conflictingEdits(url, openAs);
-  const conflict = benPage.getByRole('alertdialog', {
-    name: 'This task was changed by someone else',
-  });
+  const { ann, benPage, conflict, taskId } = await conflictingEdits(url, openAs);
   await afterCall(benPage, 'tasks.update', () =>
     conflict.getByRole('button', { name: 'Apply my changes' }).click(),
   );
@@ -71,10 +68,7 @@ test('a conflicting edit: "Discard mine" shows the first person’s text', async
   url,
   openAs,
 }) => {
-  const { ann, benPage, taskId } = await conflictingEdits(url, openAs);
-  const conflict = benPage.getByRole('alertdialog', {
-    name: 'This task was changed by someone else',
-  });
+  const { ann, benPage, conflict, taskId } = await conflictingEdits(url, openAs);
   await conflict.getByRole('button', { name: 'Discard mine' }).click();
   await expect(conflict).toBeHidden();
   // The edit dialog closed when the conflict opened; reopened, it shows Ann's version.

@@ -22,6 +22,21 @@ export const chromiumLaunchOptions = {
   ],
 };
 
+/**
+ * What every Playwright suite here shares: one test at a time (one API on one embedded
+ * database, two CPU cores), no retries (a flaky test is a bug to see), traces kept on failure.
+ */
+export const playwrightDefaults = {
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  globalSetup: './e2e/global-setup.ts',
+  workers: 1,
+  retries: 0,
+  expect: { timeout: 10_000 },
+  reporter: [['list']] satisfies [string][],
+  use: { trace: 'retain-on-failure', launchOptions: chromiumLaunchOptions },
+} as const;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
