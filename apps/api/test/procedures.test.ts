@@ -30,8 +30,10 @@ const httpStatusOf = {
   NOT_FOUND: 404,
   USER_EXISTS: 409,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<AppErrorCode, number>;
 
 /** The call fails with `appCode`, its HTTP status, and `path` = the procedure. */

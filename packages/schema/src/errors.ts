@@ -11,8 +11,10 @@ export const appErrorStatus = {
   NOT_FOUND: 404,
   USER_EXISTS: 409,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 export type AppErrorCode = keyof typeof appErrorStatus;
 export const appErrorCodes = Object.keys(appErrorStatus).filter(isAppErrorCode);
@@ -52,7 +54,7 @@ export class AppError<C extends AppErrorCode = AppErrorCode> extends Error {
   override readonly name = 'AppError';
   readonly code: C;
   readonly details: DetailsFor<C> | null;
-  /** For TOO_MANY_REQUESTS: seconds until the caller may try again. */
+  /** For TOO_MANY_REQUESTS and SERVICE_UNAVAILABLE: seconds until the caller may try again. */
   readonly retryAfterSeconds: number | null;
 
   constructor(

@@ -23,8 +23,10 @@ const specTable: [AppErrorCode, number][] = [
   ['NOT_FOUND', 404],
   ['USER_EXISTS', 409],
   ['CONFLICT', 409],
+  ['PAYLOAD_TOO_LARGE', 413],
   ['TOO_MANY_REQUESTS', 429],
   ['INTERNAL_SERVER_ERROR', 500],
+  ['SERVICE_UNAVAILABLE', 503],
 ];
 
 function issuesOf(schema: z.ZodType, input: unknown): z.core.$ZodIssue[] {

@@ -65,8 +65,10 @@ const errorResponses = {
   '403': 'FORBIDDEN: signed in, but the role does not allow it',
   '404': 'NOT_FOUND: missing, or not visible to the caller',
   '409': 'CONFLICT (stale expectedVersion; details hold the current task) or USER_EXISTS',
+  '413': 'PAYLOAD_TOO_LARGE: body, URL or headers over the server\'s limits',
   '429': 'TOO_MANY_REQUESTS; see the Retry-After header',
   '500': 'INTERNAL_SERVER_ERROR, without internals',
+  '503': 'SERVICE_UNAVAILABLE: a dependency (database, disk) is down; see the Retry-After header',
 } as const;
 
 function errorResponse(description: string) {
