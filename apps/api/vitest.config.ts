@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The API suites run twice: on embedded PGlite with the in-process backends, and on a real
- * PostgreSQL (TEST_DATABASE_URL) with real Redis (REDIS_URL).
+ * PostgreSQL (TEST_DATABASE_URL) with real Redis (REDIS_URL). The fault suite (test/faults)
+ * runs once, on a PostgreSQL cluster and Redis server of its own.
  */
 export default defineConfig({
   test: {
@@ -16,7 +17,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // Lock races need concurrent connections; PGlite runs one statement at a time, so
           // there both the old and the fixed code pass and the suite would prove nothing.
-          exclude: ['test/write-races.test.ts'],
+          exclude: ['test/write-races.test.ts', 'test/faults/**'],
           env: { TEST_DB_ENGINE: 'pglite' },
         },
       },
@@ -25,7 +26,22 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/faults/**'],
           env: { TEST_DB_ENGINE: 'postgres' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Breaks dependencies of its own (test/faults/services.ts), so it runs once, not per
+          // engine: its PostgreSQL cluster and Redis are private to it.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          env: { TEST_DB_ENGINE: 'postgres' },
+          // One fault scenario at a time, after the other projects: two cores, and timings are
+          // part of what is checked.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -54,6 +54,19 @@ export interface ApiProcess {
   url: string;
   /** SIGTERM, then waits for the exit (the API drains and closes its database). */
   stop(): Promise<void>;
+  /** The process id (a fault test may signal it). */
+  pid: number | undefined;
+  /** Resolves when the process has exited, however that happened. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Whether the process is still running. */
+  running(): boolean;
+  /** What it wrote to stdout and stderr so far, when started with `output: 'capture'`. */
+  output(): string;
+}
+
+export interface ApiProcessOptions {
+  /** `inherit` (default): the test's own terminal; `capture`: kept for `output()`. */
+  output?: 'inherit' | 'capture';
 }
 
 const HEALTHY_WITHIN_MS = 60_000;
@@ -67,6 +80,7 @@ const HEALTHY_WITHIN_MS = 60_000;
 export async function startApiProcess(
   env: Record<string, string>,
   port?: number,
+  options: ApiProcessOptions = {},
 ): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
@@ -83,30 +97,42 @@ export async function startApiProcess(
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: 'inherit',
+    stdio: options.output === 'capture' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
   });
+  let captured = '';
+  const capture = (chunk: Buffer) => {
+    captured += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
   // A test runner that dies must not leave the API holding its port and database.
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      resolve();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.off('exit', kill);
+      resolve({ code, signal });
     });
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
     process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (running()) child.kill('SIGTERM');
     await exited;
   };
   const deadline = Date.now() + HEALTHY_WITHIN_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      throw new Error(`the API exited with ${child.exitCode}${captured && `:\n${captured}`}`);
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the API did not become healthy in ${HEALTHY_WITHIN_MS / 1000} s`);
     }
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+      if ((await fetch(`${url}/healthz`)).ok) {
+        return { url, stop, pid: child.pid, exited, running, output: () => captured };
+      }
     } catch {
       // not listening yet
     }
