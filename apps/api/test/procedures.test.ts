@@ -124,7 +124,8 @@ describe('projects', () => {
     expect(await alice.api.projects.get.query({ id: created.id })).toEqual(created);
 
     const listed = await alice.api.projects.list.query();
-    expect(listed).toContainEqual(created);
+    // A list row also says whose project it is (an admin's list holds everyone's Inboxes).
+    expect(listed).toContainEqual({ ...created, ownerName: alice.user.name });
     expect(listed.filter((project) => project.isInbox).map((project) => project.name)).toEqual([
       'Inbox',
     ]);

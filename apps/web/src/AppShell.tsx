@@ -47,7 +47,7 @@ export function AppShell(): ReactElement {
         <div className="shell-end">
           <ConnectionIndicator />
           {user ? (
-            <span className="shell-user" title={user.email}>
+            <span className="shell-user" title={user.email} dir="auto">
               {user.name}
             </span>
           ) : null}

@@ -3,8 +3,8 @@ import {
   INBOX_PROJECT_NAME,
   type MemberRole,
   type Project,
+  type ProjectListItem,
   type ProjectStatus,
-  type ProjectWithRole,
 } from '@taskboard/schema';
 import type { Transaction } from 'kysely';
 import { toMember } from './members';
@@ -88,28 +88,29 @@ export interface ListProjectsOptions {
   all?: boolean;
 }
 
-/** The projects a user is a member of (or every project with `all`), by name. */
+/** The projects a user is a member of (or every project with `all`), by name, with their owner's name. */
 export async function listProjects(
   db: Executor,
   viewerId: string,
   options: ListProjectsOptions,
-): Promise<ProjectWithRole[]> {
+): Promise<ProjectListItem[]> {
   let query = db
     .selectFrom('projects')
+    .innerJoin('users as owner', 'owner.id', 'projects.ownerId')
     .leftJoin('projectMembers', (join) =>
       join
         .onRef('projectMembers.projectId', '=', 'projects.id')
         .on('projectMembers.userId', '=', viewerId),
     )
     .selectAll('projects')
-    .select('projectMembers.role');
+    .select(['projectMembers.role', 'owner.name as ownerName']);
   if (!options.all) query = query.where('projectMembers.userId', '=', viewerId);
   if (!options.includeArchived) query = query.where('projects.status', '=', 'active');
   const rows = await query
     .orderBy((eb) => eb.fn('lower', ['projects.name']))
     .orderBy('projects.id')
     .execute();
-  return rows.map((row) => ({ ...toProject(row), role: row.role }));
+  return rows.map((row) => ({ ...toProject(row), role: row.role, ownerName: row.ownerName }));
 }
 
 export interface ProjectChanges {

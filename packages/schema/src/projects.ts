@@ -33,6 +33,13 @@ export type Project = z.infer<typeof projectSchema>;
 export const projectWithRoleSchema = projectSchema.extend({ role: memberRoleSchema.nullable() });
 export type ProjectWithRole = z.infer<typeof projectWithRoleSchema>;
 
+/**
+ * A row of `projects.list`: also whose project it is, so a list holding other people's
+ * projects (an admin's: every user's `Inbox`) tells them apart.
+ */
+export const projectListItemSchema = projectWithRoleSchema.extend({ ownerName: z.string() });
+export type ProjectListItem = z.infer<typeof projectListItemSchema>;
+
 export const createProjectInputSchema = z.object({
   name: projectNameSchema,
   description: projectDescriptionSchema.default(''),

@@ -5,6 +5,7 @@ import {
   type CreateProjectInput,
   type ListProjectsInput,
   type Project,
+  type ProjectListItem,
   type ProjectWithRole,
   type UpdateProjectInput,
   type User,
@@ -17,7 +18,7 @@ export function listProjects(
   deps: AppDeps,
   user: User,
   input: ListProjectsInput,
-): Promise<ProjectWithRole[]> {
+): Promise<ProjectListItem[]> {
   return db.listProjects(deps.db, user.id, {
     includeArchived: input.includeArchived,
     all: user.role === 'admin',

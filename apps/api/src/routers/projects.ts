@@ -4,6 +4,7 @@ import {
   createProjectInputSchema,
   listProjectsInputSchema,
   projectIdInputSchema,
+  projectListItemSchema,
   projectSchema,
   projectWithRoleSchema,
   updateProjectInputSchema,
@@ -14,7 +15,7 @@ import { authedProcedure, router } from '../trpc';
 export const projectsRouter = router({
   list: authedProcedure
     .input(listProjectsInputSchema)
-    .output(z.array(projectWithRoleSchema))
+    .output(z.array(projectListItemSchema))
     .query(({ ctx, input }) => projects.listProjects(ctx.deps, ctx.auth.user, input)),
   get: authedProcedure
     .input(projectIdInputSchema)

@@ -1,12 +1,16 @@
 // An API in this process on a fresh embedded database, for the suites of other packages
 // (the client's, the web app's components) that need a real server. `@taskboard/api/testing/embedded`.
+import { setUserRole } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
+import type { UserRole } from '@taskboard/schema';
 import { loadConfig } from '../config';
 import { buildServer } from '../server';
 
 export interface EmbeddedApi {
   url: string;
   app: Awaited<ReturnType<typeof buildServer>>;
+  /** Grants or takes away a global role, as `pnpm user:role` does (no procedure does this). */
+  setRole(userId: string, role: UserRole): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +31,7 @@ export async function startEmbeddedApi(env: Record<string, string> = {}): Promis
   return {
     url: `http://127.0.0.1:${address.port}`,
     app,
+    setRole: (userId, role) => setUserRole(database.db, userId, role),
     async close() {
       await app.close();
       await database.dispose();

@@ -44,7 +44,7 @@ export function AccountPage(): ReactElement {
         {user ? (
           <dl className="facts">
             <dt>Name</dt>
-            <dd>{user.name}</dd>
+            <dd dir="auto">{user.name}</dd>
             <dt>Email</dt>
             <dd>{user.email}</dd>
             <dt>Role</dt>

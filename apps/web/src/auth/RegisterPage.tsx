@@ -78,6 +78,7 @@ export function RegisterPage(): ReactElement {
               {...control}
               name="name"
               type="text"
+              dir="auto"
               autoComplete="name"
               maxLength={LIMITS.userNameMax}
               required

@@ -179,7 +179,7 @@ export function BoardPage(): ReactElement {
   return (
     <div className="board-page">
       <div className="board-header">
-        <h1>{board.project.name}</h1>
+        <h1 dir="auto">{board.project.name}</h1>
         {archived ? <span className="badge">Archived: read-only</span> : null}
         {!archived && !canEdit ? <span className="badge badge-accent">View only</span> : null}
         <Link to="/projects/$projectId/members" params={{ projectId }} className="btn btn-quiet">

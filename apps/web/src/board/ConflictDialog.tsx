@@ -50,6 +50,7 @@ function VersionFields({
           <div key={field} style={{ display: 'contents' }}>
             <dt>{FIELD_LABELS[field]}</dt>
             <dd
+              dir={field === 'title' || field === 'description' ? 'auto' : undefined}
               className={
                 value !== show(comparedWith, field, members) ? 'conflict-changed' : undefined
               }

@@ -56,7 +56,7 @@ export function Filters({
       >
         <option value="">Anyone</option>
         {members?.map((member) => (
-          <option key={member.userId} value={member.userId}>
+          <option key={member.userId} value={member.userId} dir="auto">
             {member.user.name}
           </option>
         ))}

@@ -33,7 +33,9 @@ export function CardBody({
   const overdue = isOverdue(task.dueDate, task.status === 'done');
   return (
     <>
-      <span className="card-title">{task.title}</span>
+      <span className="card-title" dir="auto">
+        {task.title}
+      </span>
       <span className="card-meta">
         <span className={`priority priority-${task.priority}`}>
           {PRIORITY_LABELS[task.priority]}

@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useState, type SubmitEvent, type ReactElement } from 'react';
+import { useEffect, useState, type SubmitEvent, type ReactElement } from 'react';
 import {
   taskDescriptionSchema,
   taskPriorities,
@@ -33,6 +33,15 @@ interface Draft {
   dueDay: string;
 }
 
+const DRAFT_FIELDS = [
+  'title',
+  'description',
+  'status',
+  'priority',
+  'assigneeId',
+  'dueDay',
+] as const satisfies readonly (keyof Draft)[];
+
 function draftOf(task: Task): Draft {
   return {
     title: task.title,
@@ -42,6 +51,12 @@ function draftOf(task: Task): Draft {
     assigneeId: task.assigneeId ?? '',
     dueDay: task.dueDate ? dueDay(task.dueDate) : '',
   };
+}
+
+/** Whether the user typed or picked anything that saving would send (or refuse). */
+function isEdited(base: Task, draft: Draft): boolean {
+  const start = draftOf(base);
+  return DRAFT_FIELDS.some((key) => start[key] !== draft[key]);
 }
 
 /** The fields that differ from the version the dialog opened on, checked by the API's schemas. */
@@ -76,13 +91,20 @@ interface TaskDialogProps {
   onClose: () => void;
 }
 
-/** The whole task, editable: every field, and delete. */
+/**
+ * The whole task, editable: every field, and delete. Closing it (Escape, Close, a click
+ * outside) with unsaved edits asks first: typed text is never dropped without a choice.
+ */
 export function TaskDialog(props: TaskDialogProps): ReactElement {
+  const [edited, setEdited] = useState(false);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   return (
     <Dialog.Root
       open
       onOpenChange={(open) => {
-        if (!open) props.onClose();
+        if (open) return;
+        if (edited) setConfirmDiscard(true);
+        else props.onClose();
       }}
     >
       <Dialog.Portal>
@@ -91,7 +113,7 @@ export function TaskDialog(props: TaskDialogProps): ReactElement {
           <Dialog.Title>Edit task</Dialog.Title>
           {props.task ? (
             // Keyed by id: opening another task starts a fresh form.
-            <TaskForm key={props.task.id} {...props} task={props.task} />
+            <TaskForm key={props.task.id} {...props} task={props.task} onEditedChange={setEdited} />
           ) : (
             <>
               <p role={props.missing ? 'alert' : 'status'}>{props.missing ?? 'Loading…'}</p>
@@ -100,6 +122,19 @@ export function TaskDialog(props: TaskDialogProps): ReactElement {
               </div>
             </>
           )}
+          <ConfirmDialog
+            open={confirmDiscard}
+            onOpenChange={setConfirmDiscard}
+            title="Discard unsaved changes?"
+            confirmLabel="Discard changes"
+            cancelLabel="Keep editing"
+            onConfirm={() => {
+              setConfirmDiscard(false);
+              props.onClose();
+            }}
+          >
+            <p>Your edits to this task have not been saved.</p>
+          </ConfirmDialog>
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -113,7 +148,8 @@ function TaskForm({
   onSave,
   onDelete,
   onClose,
-}: TaskDialogProps & { task: Task }): ReactElement {
+  onEditedChange,
+}: TaskDialogProps & { task: Task; onEditedChange: (edited: boolean) => void }): ReactElement {
   // The version the user started from: saving sends it, so a change made meanwhile conflicts.
   const [base] = useState(task);
   const [draft, setDraft] = useState(() => draftOf(task));
@@ -121,6 +157,10 @@ function TaskForm({
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const changedMeanwhile = task.version > base.version;
+  const edited = isEdited(base, draft);
+  useEffect(() => {
+    onEditedChange(edited);
+  }, [edited, onEditedChange]);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((current) => ({ ...current, [key]: value }));
   };
@@ -164,6 +204,7 @@ function TaskForm({
           {(control) => (
             <input
               {...control}
+              dir="auto"
               value={draft.title}
               onChange={(event) => {
                 set('title', event.target.value);
@@ -175,6 +216,7 @@ function TaskForm({
           {(control) => (
             <textarea
               {...control}
+              dir="auto"
               value={draft.description}
               rows={5}
               onChange={(event) => {
@@ -231,7 +273,7 @@ function TaskForm({
               >
                 <option value="">Nobody</option>
                 {members?.map((member) => (
-                  <option key={member.userId} value={member.userId}>
+                  <option key={member.userId} value={member.userId} dir="auto">
                     {member.user.name}
                   </option>
                 ))}
@@ -285,7 +327,9 @@ function TaskForm({
           onClose();
         }}
       >
-        <p>“{base.title}” will be removed for everyone on this board.</p>
+        <p>
+          “<bdi>{base.title}</bdi>” will be removed for everyone on this board.
+        </p>
       </ConfirmDialog>
     </form>
   );

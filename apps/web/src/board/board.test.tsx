@@ -308,3 +308,96 @@ describe('a board view read while changes happen', () => {
     expect(within(column('To do')).getByLabelText('2 tasks')).toBeVisible();
   });
 });
+
+describe('the task dialog with unsaved edits', () => {
+  it('asks before Escape or Close drops them, and keeps them on "Keep editing"', async () => {
+    const { ada, project } = await projectWithEditor('Drafts');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Tension' });
+    const user = userEvent.setup();
+    const { history } = renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
+    const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Description' }), 'Belt at 110 Hz');
+
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('alertdialog', { name: 'Discard unsaved changes?' });
+    await user.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(within(dialog).getByRole('textbox', { name: 'Description' })).toHaveValue(
+      'Belt at 110 Hz',
+    );
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    const again = await screen.findByRole('alertdialog', { name: 'Discard unsaved changes?' });
+    await user.click(within(again).getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Edit task' })).toBeNull();
+    });
+    expect(new URLSearchParams(history.location.search).get('task')).toBeNull();
+    expect(await ada.api.tasks.get.query({ id: task.id })).toMatchObject({
+      description: '',
+      version: task.version,
+    });
+  });
+
+  it('closes at once when nothing was changed', async () => {
+    const { ada, project } = await projectWithEditor('No drafts');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Idler' });
+    const user = userEvent.setup();
+    renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
+    await screen.findByRole('dialog', { name: 'Edit task' });
+    await user.keyboard('{Escape}');
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Edit task' })).toBeNull();
+    });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+});
+
+describe('what a card shows', () => {
+  it('gives the year of a due date outside this year, not of one in it', async () => {
+    const { ada, project } = await projectWithEditor('Dates');
+    const thisYear = new Date().getUTCFullYear();
+    await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'Old one',
+      dueDate: '2024-01-10T00:00:00.000Z',
+    });
+    await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'Next one',
+      dueDate: `${thisYear + 1}-03-04T00:00:00.000Z`,
+    });
+    await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'This one',
+      dueDate: `${thisYear}-12-31T00:00:00.000Z`,
+    });
+    renderApp(`/projects/${project.id}`, ada.token);
+    expect(await card('To do', 'Old one')).toHaveTextContent('Overdue · Jan 10, 2024');
+    expect(await card('To do', 'Next one')).toHaveTextContent(`Due Mar 4, ${thisYear + 1}`);
+    const current = await card('To do', 'This one');
+    expect(current).toHaveTextContent('Due Dec 31');
+    expect(current).not.toHaveTextContent(String(thisYear));
+  });
+
+  it('lets user text set its own direction (dir="auto"): an RTL title reads right to left', async () => {
+    const { ada, project } = await projectWithEditor('نموذج');
+    const task = await ada.api.tasks.create.mutate({
+      projectId: project.id,
+      title: 'تنظيف الفوهة',
+      description: 'قبل الطباعة',
+    });
+    renderApp(`/projects/${project.id}`, ada.token);
+    const shown = await card('To do', 'تنظيف الفوهة');
+    expect(within(shown).getByText('تنظيف الفوهة')).toHaveAttribute('dir', 'auto');
+    expect(screen.getByRole('heading', { name: 'نموذج' })).toHaveAttribute('dir', 'auto');
+
+    renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
+    const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
+    expect(within(dialog).getByRole('textbox', { name: 'Title' })).toHaveAttribute('dir', 'auto');
+    expect(within(dialog).getByRole('textbox', { name: 'Description' })).toHaveAttribute(
+      'dir',
+      'auto',
+    );
+  });
+});

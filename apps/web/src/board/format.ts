@@ -36,9 +36,17 @@ const dayFormat = new Intl.DateTimeFormat(undefined, {
   day: 'numeric',
   timeZone: 'UTC',
 });
+const dayWithYearFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
 
-export function formatDue(dueDate: string): string {
-  return dayFormat.format(new Date(dueDate));
+/** "Jan 10" this year; "Jan 10, 2024" in any other, so an old date does not pass for a recent one. */
+export function formatDue(dueDate: string, today: string = todayIso()): string {
+  const sameYear = dueDay(dueDate).slice(0, 4) === today.slice(0, 4);
+  return (sameYear ? dayFormat : dayWithYearFormat).format(new Date(dueDate));
 }
 
 export function initials(name: string): string {

@@ -79,7 +79,9 @@ export function MembersPage(): ReactElement {
             <span aria-hidden="true">← </span>Back to board
           </Link>
           <h1>Members</h1>
-          <p className="page-subtitle">{current.name}</p>
+          <p className="page-subtitle" dir="auto">
+            {current.name}
+          </p>
         </div>
       </div>
 
@@ -325,7 +327,7 @@ function MemberRow({
         </span>
         <span className="person-text">
           <span className="person-name">
-            {name}
+            <bdi>{name}</bdi>
             {isSelf ? <span className="muted"> (you)</span> : null}
           </span>
           <span className="person-email">{member.user.email}</span>

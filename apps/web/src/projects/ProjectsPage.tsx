@@ -12,7 +12,7 @@ import {
   createProjectInputSchema,
   LIMITS,
   updateProjectInputSchema,
-  type ProjectWithRole,
+  type ProjectListItem,
 } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
 import { appErrorOf } from '../errors';
@@ -25,7 +25,7 @@ import '../pages.css';
 import { ROLE_LABELS } from '../members/roles';
 
 /** The personal Inbox first (it is where tasks without a project land), then the server's name order. */
-function inboxFirst(projects: readonly ProjectWithRole[]): ProjectWithRole[] {
+function inboxFirst(projects: readonly ProjectListItem[]): ProjectListItem[] {
   return [...projects].sort((a, b) => Number(b.isInbox) - Number(a.isInbox));
 }
 
@@ -97,6 +97,7 @@ export function ProjectsPage(): ReactElement {
 
 function CreateProjectForm(): ReactElement {
   const trpc = useTRPC();
+  const user = useCurrentUser();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -116,8 +117,12 @@ function CreateProjectForm(): ReactElement {
       form.reset();
       setFields({});
       // Shown at once in every cached list, then confirmed by a refetch.
-      queryClient.setQueriesData<ProjectWithRole[]>(trpc.projects.list.pathFilter(), (old) =>
-        old ? [...old, project].sort((a, b) => a.name.localeCompare(b.name)) : old,
+      queryClient.setQueriesData<ProjectListItem[]>(trpc.projects.list.pathFilter(), (old) =>
+        old
+          ? [...old, { ...project, ownerName: user?.name ?? '' }].sort((a, b) =>
+              a.name.localeCompare(b.name),
+            )
+          : old,
       );
       void queryClient.invalidateQueries(trpc.projects.list.pathFilter());
       toast({ title: `Created “${project.name}”` });
@@ -147,6 +152,7 @@ function CreateProjectForm(): ReactElement {
             {...control}
             name="name"
             type="text"
+            dir="auto"
             autoComplete="off"
             maxLength={LIMITS.projectNameMax}
             placeholder="e.g. Printer firmware 2.0"
@@ -165,7 +171,7 @@ function ProjectRow({
   project,
   listHeading,
 }: {
-  project: ProjectWithRole;
+  project: ProjectListItem;
   listHeading: RefObject<HTMLHeadingElement | null>;
 }): ReactElement {
   const trpc = useTRPC();
@@ -192,8 +198,8 @@ function ProjectRow({
       onMutate: async ({ archived: archiving }) => {
         const filter = trpc.projects.list.pathFilter();
         await queryClient.cancelQueries(filter);
-        const before = queryClient.getQueriesData<ProjectWithRole[]>(filter);
-        queryClient.setQueriesData<ProjectWithRole[]>(filter, (old) =>
+        const before = queryClient.getQueriesData<ProjectListItem[]>(filter);
+        queryClient.setQueriesData<ProjectListItem[]>(filter, (old) =>
           old?.map((item) =>
             item.id === project.id ? { ...item, status: archiving ? 'archived' : 'active' } : item,
           ),
@@ -243,6 +249,7 @@ function ProjectRow({
             to="/projects/$projectId"
             params={{ projectId: project.id }}
             className="project-link"
+            dir="auto"
           >
             {project.name}
           </Link>
@@ -254,8 +261,17 @@ function ProjectRow({
           )}
           {archived ? <span className="badge badge-archived">Archived</span> : null}
         </div>
+        {/* Whose it is, unless it is the viewer's own: an admin sees every user's Inbox. */}
+        {project.ownerId === user?.id ? null : (
+          <p className="muted project-owner">
+            {project.isInbox ? 'Inbox of ' : 'Owned by '}
+            <bdi>{project.ownerName}</bdi>
+          </p>
+        )}
         {project.description ? (
-          <p className="muted project-description">{project.description}</p>
+          <p className="muted project-description" dir="auto">
+            {project.description}
+          </p>
         ) : null}
       </div>
       {canManage ? (
@@ -296,7 +312,7 @@ function RenameProjectForm({
   project,
   onDone,
 }: {
-  project: ProjectWithRole;
+  project: ProjectListItem;
   onDone: () => void;
 }): ReactElement {
   const trpc = useTRPC();
@@ -331,7 +347,7 @@ function RenameProjectForm({
     }
     try {
       const updated = await update.mutateAsync(parsed.data);
-      queryClient.setQueriesData<ProjectWithRole[]>(trpc.projects.list.pathFilter(), (old) =>
+      queryClient.setQueriesData<ProjectListItem[]>(trpc.projects.list.pathFilter(), (old) =>
         old?.map((item) => (item.id === updated.id ? { ...item, ...updated } : item)),
       );
       void queryClient.invalidateQueries(trpc.projects.list.pathFilter());
@@ -369,6 +385,7 @@ function RenameProjectForm({
             type="text"
             autoComplete="off"
             maxLength={LIMITS.projectNameMax}
+            dir="auto"
             defaultValue={project.name}
             required
           />
@@ -385,6 +402,7 @@ function RenameProjectForm({
             name="description"
             rows={2}
             maxLength={LIMITS.projectDescriptionMax}
+            dir="auto"
             defaultValue={project.description}
           />
         )}

@@ -9,6 +9,8 @@ import { App } from '../App';
 import { createBrowserClient } from '../client';
 
 export const apiUrl = inject('apiUrl');
+/** A global admin on the test API. */
+export const adminToken = inject('adminToken');
 const PASSWORD = 'correct horse battery staple';
 let counter = 0;
 

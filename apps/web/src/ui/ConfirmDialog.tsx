@@ -10,6 +10,8 @@ interface ConfirmDialogProps {
   /** What happens if the user goes ahead. */
   children: ReactNode;
   confirmLabel: string;
+  /** The way back, "Cancel" unless it needs saying what is kept ("Keep editing"). */
+  cancelLabel?: string;
   pendingLabel?: string;
   pending?: boolean;
   onConfirm: () => void;
@@ -28,6 +30,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   pendingLabel,
   pending = false,
   onConfirm,
@@ -49,7 +52,7 @@ export function ConfirmDialog({
           <div className="dialog-actions">
             <Dialog.Close asChild>
               <button type="button" className="btn">
-                Cancel
+                {cancelLabel}
               </button>
             </Dialog.Close>
             <button type="button" className="btn btn-danger" disabled={pending} onClick={onConfirm}>

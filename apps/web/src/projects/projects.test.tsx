@@ -1,0 +1,42 @@
+// The projects page against a real API: whose each project is, for an admin who sees them all.
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { adminToken, renderApp, signUp } from '../test/support';
+
+/** The row whose owner line reads `text` (the name sits in its own <bdi>). */
+async function rowOwnedAs(text: string): Promise<HTMLElement | null> {
+  const line = await screen.findByText(
+    (_content, element) => element?.tagName === 'P' && element.textContent === text,
+  );
+  return line.closest('li');
+}
+
+/** A name no other test's user has: the admin's list holds every user's projects. */
+function uniqueName(base: string): string {
+  return `${base}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+describe('the projects page', () => {
+  it("shows an admin whose each Inbox and project is, not a wall of identical 'Inbox' rows", async () => {
+    const ada = await signUp(uniqueName('Ada'));
+    const bob = await signUp(uniqueName('Bob'));
+    const shared = await ada.api.projects.create.mutate({ name: uniqueName('Firmware') });
+    renderApp('/', adminToken);
+
+    const adaInbox = await rowOwnedAs(`Inbox of ${ada.user.name}`);
+    const bobInbox = await rowOwnedAs(`Inbox of ${bob.user.name}`);
+    expect(adaInbox && within(adaInbox).getByRole('link', { name: 'Inbox' })).toBeVisible();
+    expect(bobInbox && within(bobInbox).getByRole('link', { name: 'Inbox' })).toBeVisible();
+    const project = screen.getByRole('link', { name: shared.name }).closest('li');
+    expect(project).toHaveTextContent(`Owned by ${ada.user.name}`);
+  });
+
+  it('says nothing of the owner on the viewer’s own projects', async () => {
+    const ada = await signUp(uniqueName('Ada'));
+    const mine = await ada.api.projects.create.mutate({ name: 'Mine alone' });
+    renderApp('/', ada.token);
+    const row = (await screen.findByRole('link', { name: mine.name })).closest('li');
+    expect(row).not.toHaveTextContent('Owned by');
+    expect(screen.queryByText(/^Inbox of/)).toBeNull();
+  });
+});
