@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CamelCasePlugin, Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock';
 import type { Database } from './types';
 
 export interface DatabaseConfig {
@@ -62,7 +63,18 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   const dataDir = config.dataDir ?? './.data';
   const inMemory = dataDir.startsWith('memory://');
   const location = inMemory ? dataDir : resolve(dataDir);
-  if (!inMemory) mkdirSync(location, { recursive: true });
+  let release = () => undefined;
+  if (!inMemory) {
+    mkdirSync(location, { recursive: true });
+    // Before PGlite touches a file: a second process in the directory corrupts it. Throws
+    // DataDirInUseError (one line naming the holder) when a live process has it.
+    const lock = lockDataDir(location, dataDir);
+    process.once('exit', lock.release);
+    release = () => {
+      process.off('exit', lock.release);
+      lock.release();
+    };
+  }
   const pglite = new PGlite(location, { extensions: { pg_trgm } });
   // The dialect serialises connections: PGlite is a single connection (see STACK-NOTES.md).
   const db = new Kysely<Database>({
@@ -70,5 +82,15 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     plugins,
     ...(log && { log }),
   });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    engine: 'pglite',
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }

@@ -1,15 +1,6 @@
-// `pnpm db:migrate`: applies pending migrations to the database the environment names.
-import { migrateToLatest } from '../migrate';
-import { databaseFromEnv } from './env-database';
+// `pnpm db:migrate`: applies pending migrations to the database the environment names
+// (with the API running on the embedded database, the API reports its own, already migrated).
+import { migrateCommand } from '../commands';
+import { runCommandScript } from '../control-channel';
 
-const handle = databaseFromEnv();
-try {
-  const applied = await migrateToLatest(handle.db);
-  console.log(
-    applied.length === 0
-      ? `${handle.engine}: already up to date`
-      : `${handle.engine}: applied ${applied.join(', ')}`,
-  );
-} finally {
-  await handle.close();
-}
+await runCommandScript(migrateCommand, {});
