@@ -26,7 +26,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/faults/**'],
+          // test/embedded runs real API processes on the embedded database only (DATA_DIR).
+          exclude: ['test/faults/**', 'test/embedded/**'],
           env: { TEST_DB_ENGINE: 'postgres' },
         },
       },
