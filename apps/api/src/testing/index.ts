@@ -84,7 +84,9 @@ export async function startApiProcess(
 ): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
-  const child = spawn(tsx, ['src/main.ts'], {
+  // Node with tsx's loader, not the tsx command: that runs the server as a child of its own, so
+  // `pid` (and a test's kill -9) would reach tsx and leave the server running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: apiDir,
     env: {
       ...process.env,
