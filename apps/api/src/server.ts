@@ -22,7 +22,14 @@ import { createRedisBus } from './events/redis-bus';
 import { registerWebSocketGuard } from './http/websocket-guard';
 import { createConnectionRegistry, limitMessageRate } from './live/connections';
 import { registerCsrfGuard } from './http/csrf';
+import {
+  handleClientError,
+  handleError,
+  handleFrameworkError,
+  registerShutdownRefusal,
+} from './http/error-contract';
 import { registerHealthRoutes } from './http/health';
+import { registerHttpSubscriptionRefusal } from './http/http-subscriptions';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { closeRedis, connectRedis } from './redis';
 import { scheduleSessionCleanup } from './auth/session-cleanup';
@@ -70,7 +77,13 @@ export async function buildServer(
     // Batched tRPC calls put every procedure name in the path.
     routerOptions: { maxParamLength: 5_000 },
     bodyLimit: 1_048_576,
+    // Fastify's and Node's own answers, in the error contract (http/error-contract.ts).
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
+    return503OnClosing: false,
   });
+  registerShutdownRefusal(app);
+  app.setErrorHandler(handleError);
 
   const database =
     options.database ??
@@ -132,6 +145,7 @@ export async function buildServer(
   scheduleSessionCleanup(app, database.db, now);
   registerCsrfGuard(app, config);
   registerWebSocketGuard(app, config);
+  registerHttpSubscriptionRefusal(app);
   registerHealthRoutes(app, { db: database.db, redis });
   registerMetricsRoute(app, metrics);
 
@@ -151,7 +165,12 @@ export async function buildServer(
         const retryAfter = errors
           .map((error) => appErrorOf(error)?.retryAfterSeconds)
           .find((seconds) => typeof seconds === 'number');
-        return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
+        // Every answer is private (auth.login's holds the session token): never stored.
+        const headers = { 'cache-control': 'no-store' };
+        return {
+          headers:
+            retryAfter === undefined ? headers : { ...headers, 'retry-after': String(retryAfter) },
+        };
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });

@@ -5,6 +5,9 @@ import { appErrorOf, formatError, toTRPCError, unstorableTextErrorOf } from './e
 const t = initTRPC.context<Context>().create({
   // Never put stacks in responses, in any environment.
   isDev: false,
+  // Subscriptions run over WebSocket only, where revocation, caps and the origin check reach
+  // them (http/http-subscriptions.ts refuses the HTTP form in the error contract).
+  sse: { enabled: false },
   errorFormatter({ shape, error, path }) {
     const formatted = formatError(error, path);
     return {

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { AppError } from '@taskboard/schema';
 import type { Config } from '../config';
 import { trustedOrigins } from './origins';
 import { pathOf, sendRestError } from './rest-error';
+import { sendTrpcError } from './trpc-error';
 
 /** Methods that never change data (tRPC queries are GETs), so they need no CSRF check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -46,10 +47,7 @@ export function registerCsrfGuard(app: FastifyInstance, config: Pick<Config, 'al
       'request refused by the CSRF guard',
     );
     if (surface === 'rest') return sendRestError(reply, request, refusal);
-    return reply
-      .code(refusal.status)
-      .header('cache-control', 'no-store')
-      .send(trpcErrorBody(refusal));
+    return sendTrpcError(reply, new AppError(refusal.code, refusal.message));
   });
 }
 
@@ -85,21 +83,4 @@ function hasBody(request: FastifyRequest): boolean {
   return (
     request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
   );
-}
-
-/** What tRPC itself answers for an error, formatted by our error formatter (errors.ts). */
-function trpcErrorBody(refusal: Refusal) {
-  return {
-    error: {
-      message: refusal.message,
-      code: TRPC_ERROR_CODES_BY_KEY[refusal.code],
-      data: {
-        code: refusal.code,
-        appCode: refusal.code,
-        httpStatus: refusal.status,
-        details: null,
-        path: null,
-      },
-    },
-  };
 }

@@ -13,7 +13,7 @@ export interface RestError {
 }
 
 /** SPEC.md "Errors": the REST error body, the one shape every non-tRPC error answers with. */
-export function restErrorBody(request: FastifyRequest, error: RestError) {
+export function restErrorBody(request: Pick<FastifyRequest, 'url'>, error: RestError) {
   return {
     error: {
       code: error.code,

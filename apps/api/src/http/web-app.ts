@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { AppError } from '@taskboard/schema';
+import { isTrpcPath } from './error-contract';
 import { pathOf, sendRestError } from './rest-error';
+import { sendTrpcError } from './trpc-error';
 
 /** Paths the API answers itself: never the SPA's index.html, even for a browser. */
 const API_PREFIXES = ['/trpc', '/api', '/panel', '/healthz', '/readyz', '/metrics'];
@@ -71,6 +74,10 @@ export async function registerWebApp(app: FastifyInstance, config: Config): Prom
   app.get('/', (_request, reply) => sendPage(reply));
   app.setNotFoundHandler((request, reply) => {
     if (wantsPage(request)) return sendPage(reply);
+    // A path tRPC's routes do not match (an over-long procedure name, say) is tRPC's error.
+    if (isTrpcPath(request.url)) {
+      return sendTrpcError(reply, new AppError('NOT_FOUND', 'No such procedure'));
+    }
     return sendRestError(reply, request, {
       code: 'NOT_FOUND',
       status: 404,

@@ -1,5 +1,5 @@
-import { callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { callTRPCProcedure, getTRPCErrorFromUnknown } from '@trpc/server';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createHttpContext } from '../context';
 import type { AppDeps } from '../deps';
@@ -8,7 +8,8 @@ import { appRouter } from '../router';
 import { registerDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi';
 import { procedureInfo } from '../procedures';
-import { pathOf, sendRestError, type RestError } from '../http/rest-error';
+import { handleError } from '../http/error-contract';
+import { pathOf, sendRestError } from '../http/rest-error';
 import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
 
 const REST_PREFIX = '/api/v1';
@@ -30,11 +31,9 @@ export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Prom
     (scope, _options, done) => {
       // JSON bodies only: a form or text body is refused, not parsed into something else.
       scope.removeContentTypeParser(['text/plain']);
-      scope.setErrorHandler((error, request, reply) => {
-        const restError = restErrorOfFastify(error);
-        if (restError.status >= 500) request.log.error({ err: error }, 'REST request failed');
-        void sendRestError(reply, request, restError, retryAfterOf(reply));
-      });
+      // Errors raised before a route runs (malformed JSON, an unsupported media type, a body
+      // too large, the rate limit) in the contract's codes, as everywhere (http/error-contract.ts).
+      scope.setErrorHandler(handleError);
       scope.setNotFoundHandler((request, reply) => {
         void sendRestError(reply, request, {
           code: 'NOT_FOUND',
@@ -158,33 +157,4 @@ function queryInput(fieldTypes: Record<string, unknown>, query: unknown): Record
     }
   }
   return input;
-}
-
-function retryAfterOf(reply: FastifyReply): number | undefined {
-  const header = reply.getHeader('retry-after');
-  const seconds = Number(header);
-  return header === undefined || !Number.isFinite(seconds) ? undefined : seconds;
-}
-
-/**
- * Errors Fastify raises before a route runs (malformed JSON, an unsupported media type, a
- * body too large, the rate limit) in the contract's codes: the caller's fault is BAD_REQUEST.
- */
-function restErrorOfFastify(error: unknown): RestError {
-  const status =
-    typeof error === 'object' && error !== null && 'statusCode' in error
-      ? Number(error.statusCode)
-      : 500;
-  if (status === 429) {
-    return { code: 'TOO_MANY_REQUESTS', status, message: 'Too many requests', details: null };
-  }
-  if (status >= 400 && status < 500) {
-    const message = error instanceof Error ? error.message : 'Bad request';
-    return { code: 'BAD_REQUEST', status: 400, message, details: null };
-  }
-  const { message, data } = formatError(
-    error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR' }),
-    undefined,
-  );
-  return { code: data.appCode, status: data.httpStatus, message, details: null };
 }
