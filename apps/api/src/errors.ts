@@ -1,5 +1,6 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '@taskboard/db';
 import {
   AppError,
   appErrorStatus,
@@ -46,9 +47,29 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: trpcCodeOf[error.code], message: error.message, cause: error });
 }
 
-/** The application error behind a tRPC error, if there is one. */
+/**
+ * How long a caller is told to wait (`Retry-After`) when a dependency is down: about the
+ * pool's connect timeout, long enough not to hammer a database that is restarting.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The application error behind a tRPC error, if there is one: the AppError domain code threw,
+ * or SERVICE_UNAVAILABLE when what failed is a dependency that is down (a database that is
+ * stopped, restarting, unreachable or out of disk), which is not an unexpected error.
+ */
 export function appErrorOf(error: TRPCError): AppError | null {
-  return error.cause instanceof AppError ? error.cause : null;
+  if (error.cause instanceof AppError) return error.cause;
+  return unavailableErrorOf(error);
+}
+
+/** SERVICE_UNAVAILABLE with Retry-After for a dependency that is down, else null. */
+export function unavailableErrorOf(error: unknown): AppError | null {
+  if (!isDatabaseUnavailable(error)) return null;
+  return new AppError('SERVICE_UNAVAILABLE', 'The service is unavailable; retry shortly', {
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+    cause: error,
+  });
 }
 
 /**
