@@ -26,8 +26,9 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/**/*.test.ts'],
-          // test/embedded runs real API processes on the embedded database only (DATA_DIR).
-          exclude: ['test/faults/**', 'test/embedded/**'],
+          // test/embedded runs real API processes on the embedded database only (DATA_DIR);
+          // test/repository checks the repository's own commands (pnpm test, the README): once.
+          exclude: ['test/faults/**', 'test/embedded/**', 'test/repository/**'],
           env: { TEST_DB_ENGINE: 'postgres' },
         },
       },
