@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { AppError } from '@taskboard/schema';
 import { trustedOrigins } from './origins';
+import { sendTrpcError } from './trpc-error';
 
 /**
  * Cross-site WebSocket hijacking: a page on another site can open a WebSocket to us, and the
@@ -17,9 +19,7 @@ export function registerWebSocketGuard(
   app.addHook('onRequest', async (request, reply) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
     if (request.headers.origin !== undefined && !trusted.includes(request)) {
-      await reply
-        .code(403)
-        .send({ error: { message: 'Origin not allowed', appCode: 'FORBIDDEN' } });
+      await sendTrpcError(reply, new AppError('FORBIDDEN', 'Origin not allowed'));
     }
   });
 }
