@@ -29,6 +29,11 @@ const envSchema = z.object({
     .default('taskboard:'),
   /** Set when a reverse proxy fronts the API, so X-Forwarded-For names the client. */
   TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * How often live connections' sessions are checked against the database again (a revocation
+   * whose announcement was lost still ends them), and the longest a cached session is trusted.
+   */
+  SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Requests per minute per client IP across the API (sign-in has its own, stricter limits). */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(1200),
   /** The web app's production build, served at `/`. Default: apps/web/dist of this checkout. */
@@ -50,6 +55,7 @@ export interface Config {
   cookieSecure: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   rateLimitMax: number;
+  sessionRecheckSeconds: number;
   trustProxy: boolean;
   webDistDir: string;
 }
@@ -82,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     cookieSecure: e.COOKIE_SECURE ?? !DEVELOPMENT_ENVS.has(e.NODE_ENV),
     logLevel: e.LOG_LEVEL,
     rateLimitMax: e.RATE_LIMIT_MAX,
+    sessionRecheckSeconds: e.SESSION_RECHECK_SECONDS,
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,
   };

@@ -2,9 +2,15 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '@taskboard/db';
 import type { ValidatedSession } from './auth/sessions';
 import type { AppDeps } from './deps';
-import { CLOSE_SESSION_ENDED, type ConnectionRegistry } from './live/connections';
+import { retryWhileUnavailable } from './live/follow';
+import {
+  CLOSE_SESSION_ENDED,
+  CLOSE_SESSION_UNCONFIRMED,
+  type ConnectionRegistry,
+} from './live/connections';
 
 export const SESSION_COOKIE = 'taskboard_session';
 
@@ -86,7 +92,7 @@ export async function createWsContext(
   const params = connectionParamsSchema.safeParse(connectionParams ?? null);
   const cookieToken = fastifyCookie.parse(request.headers.cookie ?? '')[SESSION_COOKIE];
   const token = (params.success ? params.data?.token : undefined) ?? cookieToken ?? null;
-  const validated = token ? await deps.sessions.validate(token) : null;
+  const validated = token ? await validateWhileOpen(deps, token, socket) : null;
   // A revocation heard while this validation ran, or one a stale cache did not know of yet.
   const auth = validated && !registry.wasRevoked(validated.session.id) ? validated : null;
   if (auth && token) {
@@ -104,15 +110,41 @@ export async function createWsContext(
   };
 }
 
+/**
+ * Validates a live connection's session, waiting (with backoff) while the database is down:
+ * the connection stays open and serves nothing until its session is confirmed, then its
+ * subscriptions go on. Failing instead would end them with an error (tRPC answers every
+ * subscription of a connection whose context failed), which clients do not retry.
+ */
+function validateWhileOpen(deps: AppDeps, token: string, socket: WebSocket) {
+  const closed = new AbortController();
+  const onClose = () => {
+    closed.abort();
+  };
+  socket.once('close', onClose);
+  return retryWhileUnavailable(() => deps.sessions.validate(token), {
+    isUnavailable: isDatabaseUnavailable,
+    signal: closed.signal,
+  }).finally(() => {
+    socket.off('close', onClose);
+  });
+}
+
 /** At the session's expiry, checks it again (it may have been renewed) and closes if it ended. */
 function watchExpiry(deps: AppDeps, token: string, expiresAt: Date, socket: WebSocket): void {
   const delay = Math.min(Math.max(expiresAt.getTime() - deps.now().getTime(), 0), MAX_TIMER_MS);
   const timer = setTimeout(() => {
-    void deps.sessions.validate(token).then((auth) => {
-      if (!auth) socket.close(CLOSE_SESSION_ENDED, 'session ended');
-      else if (socket.readyState === socket.OPEN)
-        watchExpiry(deps, token, auth.session.expiresAt, socket);
-    });
+    deps.sessions.validate(token).then(
+      (auth) => {
+        if (!auth) socket.close(CLOSE_SESSION_ENDED, 'session ended');
+        else if (socket.readyState === socket.OPEN)
+          watchExpiry(deps, token, auth.session.expiresAt, socket);
+      },
+      // Cannot tell whether it was renewed: closed, not trusted (the client reconnects).
+      () => {
+        socket.close(CLOSE_SESSION_UNCONFIRMED, 'session could not be re-checked');
+      },
+    );
   }, delay);
   timer.unref();
   socket.once('close', () => {

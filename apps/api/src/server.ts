@@ -18,9 +18,11 @@ import { createHttpContext, createWsContext } from './context';
 import type { AppDeps } from './deps';
 import { appErrorOf } from './errors';
 import { createInProcessBus } from './events/bus';
+import { databaseEventLog, withLogFallback } from './events/log-fallback';
 import { createRedisBus } from './events/redis-bus';
 import { registerWebSocketGuard } from './http/websocket-guard';
 import { createConnectionRegistry, limitMessageRate } from './live/connections';
+import { startSessionRecheck } from './live/session-recheck';
 import { registerCsrfGuard } from './http/csrf';
 import {
   handleClientError,
@@ -103,11 +105,27 @@ export async function buildServer(
 
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
-  const bus = redis ? createRedisBus(redis, prefix, app.log) : createInProcessBus();
+  // Through a bus outage, live events are read from the log (events/log-fallback.ts).
+  const bus = withLogFallback(
+    redis ? createRedisBus(redis, prefix, app.log) : createInProcessBus(),
+    databaseEventLog(database.db),
+    app.log,
+  );
   app.addHook('onClose', () => bus.close());
   const registry = createConnectionRegistry();
   bus.onRevokedSessions((ids) => {
     registry.closeSessions(ids);
+  });
+  const stopSessionRecheck = startSessionRecheck({
+    db: database.db,
+    registry,
+    bus,
+    now,
+    log: app.log,
+    intervalMs: config.sessionRecheckSeconds * 1000,
+  });
+  app.addHook('onClose', () => {
+    stopSessionRecheck();
   });
   const deps: AppDeps = {
     config,
@@ -119,6 +137,7 @@ export async function buildServer(
       onRevoked: (ids) => {
         bus.publishRevokedSessions(ids);
       },
+      cacheTtlSeconds: config.sessionRecheckSeconds,
     }),
     passwords: createPasswordHasher(),
     signInThrottle: createSignInThrottle({

@@ -30,6 +30,9 @@ function fakeSource() {
   let listening = false;
   const reads: number[] = [];
   let duringRead: (() => void) | null = null;
+  /** Reads that fail as a database outage would, before the log answers again. */
+  let failingReads = 0;
+  let failures = 0;
   const source: EventSource = {
     listen(listener) {
       listening = true;
@@ -41,6 +44,11 @@ function fakeSource() {
     },
     readAfter(afterId, limit) {
       reads.push(afterId);
+      if (failingReads > 0) {
+        failingReads -= 1;
+        failures += 1;
+        return Promise.reject(new DatabaseDown());
+      }
       // The snapshot is taken first; what `duringRead` commits is not in this page.
       const page = log.filter((each) => each.id > afterId).slice(0, limit);
       const hook = duringRead;
@@ -49,6 +57,7 @@ function fakeSource() {
       return Promise.resolve(page);
     },
     previousOf: (each) => each.previousId,
+    isUnavailable: (error) => error instanceof DatabaseDown,
   };
   return {
     source,
@@ -70,8 +79,14 @@ function fakeSource() {
     onNextRead(hook: () => void) {
       duringRead = hook;
     },
+    failNextReads(count: number) {
+      failingReads = count;
+    },
+    failures: () => failures,
   };
 }
+
+class DatabaseDown extends Error {}
 
 /** Runs the generator in the background, collecting ids. */
 function collect(source: EventSource, lastEventId: number) {
@@ -163,6 +178,24 @@ describe('followEvents', () => {
     expect(follower.ids).toEqual([]);
     bus.publish('resync');
     await expect.poll(() => follower.ids).toEqual([1, 2, 3]);
+    await follower.stop();
+  });
+
+  it('a catch-up that fails while the database is down is retried; the stream goes on', async () => {
+    const bus = fakeSource();
+    bus.commit(2);
+    bus.failNextReads(3);
+    const follower = collect(bus.source, 0);
+    await expect.poll(() => follower.ids, { timeout: 10_000 }).toEqual([1, 2]);
+    expect(bus.failures()).toBe(3);
+    // The bus went down too: the resync's catch-up meets the dead database as well.
+    bus.commit(2);
+    bus.failNextReads(2);
+    bus.publish('resync');
+    await expect.poll(() => follower.ids, { timeout: 10_000 }).toEqual([1, 2, 3, 4]);
+    bus.publish(...bus.commit());
+    await expect.poll(() => follower.ids).toEqual([1, 2, 3, 4, 5]);
+    expect(bus.failures()).toBe(5);
     await follower.stop();
   });
 

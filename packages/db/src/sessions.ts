@@ -102,3 +102,20 @@ export async function deleteExpiredSessions(db: Executor, now: Date): Promise<nu
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Of the given session ids, those that still exist and have expired neither way at `now`. */
+export async function listLiveSessionIds(
+  db: Executor,
+  sessionIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
+  if (sessionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', [...sessionIds])
+    .where('expiresAt', '>', now)
+    .where('absoluteExpiresAt', '>', now)
+    .execute();
+  return rows.map((row) => row.id);
+}

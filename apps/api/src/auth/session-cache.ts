@@ -28,6 +28,8 @@ export interface SessionCacheOptions {
   maxEntries?: number;
   /** How long a revoked id stays refused by `set`. Default 60 s. */
   tombstoneSeconds?: number;
+  /** Redis mode: how soon a failed eviction is tried again (until it succeeds). Default 1 s. */
+  evictionRetryMs?: number;
   /** In-memory mode's clock for entry expiry (real time by default). */
   now?: () => number;
 }
@@ -35,6 +37,7 @@ export interface SessionCacheOptions {
 const DEFAULT_KEY_PREFIX = 'taskboard:session:';
 const DEFAULT_MAX_ENTRIES = 10_000;
 const DEFAULT_TOMBSTONE_SECONDS = 60;
+const DEFAULT_EVICTION_RETRY_MS = 1_000;
 const TOMBSTONE = 'revoked';
 
 /** JSON has no dates: the cached form carries ISO strings, revived (and checked) on read. */
@@ -71,6 +74,12 @@ function createRedisSessionCache(
   const keyOf = (id: string) => `${prefix}${id}`;
   const warnReadFailed = createOutageWarning(log, 'session cache read failed; using the database');
   const warnWriteFailed = createOutageWarning(log, 'session cache write failed');
+  // Retried until Redis takes it (below), so once per outage is enough to say so.
+  const warnEvictionFailed = createOutageWarning(log, 'session cache eviction failed');
+  const retryMs = options.evictionRetryMs ?? DEFAULT_EVICTION_RETRY_MS;
+  /** Revoked sessions whose tombstone Redis has not taken yet. */
+  const pendingEvictions = new Set<string>();
+  let retryTimer: NodeJS.Timeout | null = null;
 
   return {
     async get(id) {
@@ -103,26 +112,43 @@ function createRedisSessionCache(
     },
     async delete(ids) {
       if (ids.length === 0) return;
-      try {
-        const pipeline = redis.multi();
-        for (const id of ids) pipeline.set(keyOf(id), TOMBSTONE, 'EX', tombstoneSeconds);
-        const results = await pipeline.exec();
-        const failed = results?.find(([error]) => error !== null);
-        if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
-      } catch (error) {
-        // The sessions are gone from the database, but a cached copy may outlive this for up
-        // to the cache TTL on instances that can still read Redis.
-        // Logged every time (revocations are rare, and this one matters).
-        log.warn(
-          {
-            err: { message: error instanceof Error ? error.message : String(error) },
-            sessions: ids.length,
-          },
-          'session cache eviction failed',
-        );
+      if (!(await writeTombstones(ids))) {
+        // The sessions are gone from the database, but a cached copy would let other
+        // instances accept them until it expires: the eviction is retried until Redis takes it.
+        for (const id of ids) pendingEvictions.add(id);
+        scheduleRetry();
       }
     },
   };
+
+  async function writeTombstones(ids: readonly string[]): Promise<boolean> {
+    try {
+      const pipeline = redis.multi();
+      for (const id of ids) pipeline.set(keyOf(id), TOMBSTONE, 'EX', tombstoneSeconds);
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      return true;
+    } catch (error) {
+      warnEvictionFailed(error, { sessions: ids.length });
+      return false;
+    }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer || redis.status === 'end') return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      const ids = [...pendingEvictions];
+      pendingEvictions.clear();
+      void writeTombstones(ids).then((ok) => {
+        if (ok) return;
+        for (const id of ids) pendingEvictions.add(id);
+        scheduleRetry();
+      });
+    }, retryMs);
+    retryTimer.unref();
+  }
 }
 
 const SET_UNLESS_TOMBSTONE = `

@@ -44,9 +44,11 @@ export const SESSION_ABSOLUTE_MS = 90 * DAY_MS;
 /** `lastSeenAt` is written at most this often: not one UPDATE per request. */
 export const LAST_SEEN_RESOLUTION_MS = MINUTE_MS;
 /**
- * How long a validated session may be answered from the cache. Expiry is still checked
+ * The longest a validated session may be answered from the cache. Expiry is still checked
  * against the clock on every request; the TTL bounds how stale the cached user (name, role)
- * may be. Revocation evicts at once.
+ * may be, and how long another instance may accept a session whose eviction could not reach
+ * the cache (it is retried). Revocation evicts at once. Deployments use the session
+ * re-check interval when it is shorter (`SESSION_RECHECK_SECONDS`).
  */
 export const SESSION_CACHE_TTL_SECONDS = 60;
 
@@ -61,6 +63,8 @@ export interface SessionManagerDeps {
   now: () => Date;
   /** Told of every revoked or expired session, so live connections using them can be closed. */
   onRevoked?: (sessionIds: readonly string[]) => void;
+  /** How long a validated session is cached; default and maximum `SESSION_CACHE_TTL_SECONDS`. */
+  cacheTtlSeconds?: number;
 }
 
 export function generateSessionToken(): string {
@@ -79,7 +83,9 @@ export function createSessionManager({
   cache,
   now,
   onRevoked = () => undefined,
+  cacheTtlSeconds = SESSION_CACHE_TTL_SECONDS,
 }: SessionManagerDeps): SessionManager {
+  const ttl = Math.max(1, Math.min(cacheTtlSeconds, SESSION_CACHE_TTL_SECONDS));
   const expire = async (sessionId: string) => {
     await deleteSession(db, sessionId);
     await cache.delete([sessionId]);
@@ -126,7 +132,7 @@ export function createSessionManager({
         renewedExpiry > session.expiresAt;
       const seenDue = at.getTime() - session.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS;
       if (!renew && !seenDue) {
-        if (!cached) await cache.set(sessionId, found, SESSION_CACHE_TTL_SECONDS);
+        if (!cached) await cache.set(sessionId, found, ttl);
         return found;
       }
 
@@ -135,7 +141,7 @@ export function createSessionManager({
         session: { ...session, lastSeenAt: at, ...(renew && { expiresAt: renewedExpiry }) },
       };
       await touchSession(db, sessionId, at, renew ? renewedExpiry : undefined);
-      await cache.set(sessionId, updated, SESSION_CACHE_TTL_SECONDS);
+      await cache.set(sessionId, updated, ttl);
       return updated;
     },
 

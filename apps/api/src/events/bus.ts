@@ -18,6 +18,12 @@ export interface EventBus {
   subscribeUser(userId: string, listener: EventListener): Unsubscribe;
   /** Called when messages may have been lost (the bus reconnected): re-read the log. */
   onResync(listener: () => void): Unsubscribe;
+  /**
+   * Whether the bus carries messages right now. While it does not, messages are lost: this
+   * instance reads new events from the log instead (events/log-fallback.ts).
+   */
+  isHealthy(): boolean;
+  onHealthChange(listener: (healthy: boolean) => void): Unsubscribe;
   /** Announces revoked sessions to every instance, this one included. */
   publishRevokedSessions(sessionIds: readonly string[]): void;
   onRevokedSessions(listener: (sessionIds: readonly string[]) => void): Unsubscribe;
@@ -95,6 +101,9 @@ export function createInProcessBus(): EventBus {
       local.emitRevoked(sessionIds);
     },
     onRevokedSessions: (listener) => own(local.onRevoked(listener)),
+    // Nothing between the publisher and the listeners can fail.
+    isHealthy: () => true,
+    onHealthChange: () => () => undefined,
     close() {
       for (const unsubscribe of owned) unsubscribe();
       owned.clear();

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { projectEventSchema } from '@taskboard/schema';
-import { closeRedis } from '../redis';
+import { closeRedis, createOutageWarning } from '../redis';
 import {
   channelsOf,
   createLocalFanOut,
@@ -19,19 +19,42 @@ type Log = Pick<FastifyBaseLogger, 'warn' | 'info'>;
 
 const revokedSchema = z.array(z.string());
 
+/** How often both connections are pinged: a hung Redis (SIGSTOP) closes nothing. */
+export const BUS_HEARTBEAT_MS = 500;
+/** A ping unanswered this long marks the bus unhealthy (the log is read meanwhile). */
+export const BUS_HEARTBEAT_TIMEOUT_MS = 1_000;
+/** Revocations kept for re-sending while Redis cannot be reached; the periodic session re-check covers any beyond. */
+const MAX_PENDING_REVOCATIONS = 10_000;
+
+export interface RedisBusOptions {
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+}
+
 /**
  * The event bus across API instances: Redis pub/sub, one channel per project and one per
  * user, subscribed while this instance has a listener on it. Pub/sub loses what is published
- * while a connection is down, so after an outage every instance is told to resync: its
- * subscriptions re-read the event log from the last id they delivered.
+ * while a connection is down, so the bus tracks its health (connection state, a heartbeat
+ * ping on both connections, failed publishes): while unhealthy, the log fallback reads new
+ * events from the database; once healthy again, every instance that may have missed messages
+ * is told to resync (its subscriptions re-read the event log from the last id they
+ * delivered), and revocations that could not be announced are announced then.
  */
-export function createRedisBus(redis: Redis, prefix: string, log: Log): EventBus {
+export function createRedisBus(
+  redis: Redis,
+  prefix: string,
+  log: Log,
+  options: RedisBusOptions = {},
+): EventBus {
+  const heartbeatMs = options.heartbeatMs ?? BUS_HEARTBEAT_MS;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? BUS_HEARTBEAT_TIMEOUT_MS;
   const local = createLocalFanOut();
   // A connection in subscriber mode can do nothing else: it gets its own.
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined); // the main connection already reports outages
   const key = (channel: string) => `${prefix}${channel}`;
   const subscribed = new Set<string>();
+  const warnPublishFailed = createOutageWarning(log, 'bus publish failed; subscribers will resync');
 
   subscriber.on('message', (fullChannel: string, message: string) => {
     const channel = fullChannel.slice(prefix.length);
@@ -45,34 +68,106 @@ export function createRedisBus(redis: Redis, prefix: string, log: Log): EventBus
     }
   });
 
-  let subscriberWasDown = false;
+  // Health: messages flow only while the subscriber is subscribed and both connections answer.
+  let subscriberReady = false;
+  let subscriberAnswers = true;
+  let publisherAnswers = true;
+  let healthy = false;
+  /** A publish failed: other instances missed events and must be told to resync. */
+  let othersMissedEvents = false;
+  const pendingRevocations = new Set<string>();
+  const healthListeners = new Set<(healthy: boolean) => void>();
+
+  function updateHealth() {
+    const now = subscriberReady && subscriberAnswers && publisherAnswers;
+    if (now === healthy) return;
+    healthy = now;
+    if (now) recovered();
+    for (const listener of healthListeners) listener(now);
+  }
+
+  /** Back after an outage: whatever was published meanwhile is lost, so catch up from the log. */
+  function recovered() {
+    local.emitResync();
+    if (othersMissedEvents) {
+      othersMissedEvents = false;
+      redis.publish(key(RESYNC_CHANNEL), 'null').catch(() => {
+        othersMissedEvents = true;
+      });
+    }
+    resendRevocations();
+  }
+
+  function resendRevocations() {
+    if (pendingRevocations.size === 0) return;
+    const ids = [...pendingRevocations];
+    pendingRevocations.clear();
+    send(REVOKED_CHANNEL, ids, () => {
+      for (const id of ids) rememberRevocation(id);
+    });
+  }
+
+  function rememberRevocation(id: string) {
+    pendingRevocations.add(id);
+    if (pendingRevocations.size <= MAX_PENDING_REVOCATIONS) return;
+    const oldest = pendingRevocations.values().next();
+    if (!oldest.done) pendingRevocations.delete(oldest.value);
+  }
+
   subscriber.on('close', () => {
-    subscriberWasDown = true;
+    subscriberReady = false;
+    updateHealth();
   });
   subscriber.on('ready', () => {
-    const catchUp = subscriberWasDown;
-    subscriberWasDown = false;
-    // Whatever was published while this connection was down is lost: once subscribed again
-    // (so nothing newer can slip between), subscriptions catch up from the log.
-    void subscribeAll().then(() => {
-      if (catchUp) local.emitResync();
+    // Subscribed again first, so that nothing newer can slip between the resync and live.
+    void subscribeAll().then((ok) => {
+      subscriberReady = ok && subscriber.status === 'ready';
+      updateHealth();
     });
   });
 
-  // A publish that failed left every instance short of some events: once Redis answers again,
-  // tell them all to resync.
-  let publishFailed = false;
-  redis.on('ready', () => {
-    if (!publishFailed) return;
-    publishFailed = false;
-    redis.publish(key(RESYNC_CHANNEL), 'null').catch(() => {
-      publishFailed = true;
+  /** Pings a connection; answers whether it replied in time. */
+  async function answers(connection: Redis): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, heartbeatTimeoutMs);
     });
-  });
+    try {
+      return await Promise.race([
+        connection.ping().then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
-  async function subscribeAll() {
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    void Promise.all([answers(subscriber), answers(redis)]).then(([sub, main]) => {
+      beating = false;
+      subscriberAnswers = sub;
+      publisherAnswers = main;
+      updateHealth();
+      if (healthy) resendRevocations();
+    });
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  async function subscribeAll(): Promise<boolean> {
     const channels = [...subscribed].map(key);
-    if (channels.length > 0) await subscriber.subscribe(...channels).catch(() => undefined);
+    if (channels.length === 0) return true;
+    return subscriber.subscribe(...channels).then(
+      () => true,
+      () => false,
+    );
   }
 
   function listen(channel: string, listener: EventListener): Unsubscribe {
@@ -90,16 +185,18 @@ export function createRedisBus(redis: Redis, prefix: string, log: Log): EventBus
     };
   }
 
-  function send(channel: string, message: unknown) {
+  function send(channel: string, message: unknown, onFailure: () => void = () => undefined) {
     redis.publish(key(channel), JSON.stringify(message)).catch((error: unknown) => {
-      publishFailed = true;
-      log.warn({ channel, err: error }, 'bus publish failed; subscribers will resync');
+      othersMissedEvents = true;
+      publisherAnswers = false;
+      onFailure();
+      updateHealth();
+      warnPublishFailed(error, { channel });
     });
   }
 
   // Always listening: these channels concern every instance.
   for (const channel of [RESYNC_CHANNEL, REVOKED_CHANNEL]) subscribed.add(channel);
-  void subscribeAll();
 
   return {
     publish(events) {
@@ -113,11 +210,25 @@ export function createRedisBus(redis: Redis, prefix: string, log: Log): EventBus
     onResync: local.onResync,
     publishRevokedSessions(sessionIds) {
       if (sessionIds.length === 0) return;
-      // Closed here at once even if Redis is down; the others learn through Redis.
+      // Closed here at once even if Redis is down; the others learn through Redis, now or,
+      // if it cannot be reached, once it answers again.
       local.emitRevoked(sessionIds);
-      send(REVOKED_CHANNEL, sessionIds);
+      send(REVOKED_CHANNEL, sessionIds, () => {
+        for (const id of sessionIds) rememberRevocation(id);
+      });
     },
     onRevokedSessions: local.onRevoked,
-    close: () => closeRedis(subscriber),
+    isHealthy: () => healthy,
+    onHealthChange(listener) {
+      healthListeners.add(listener);
+      return () => {
+        healthListeners.delete(listener);
+      };
+    },
+    close: () => {
+      clearInterval(heartbeat);
+      healthListeners.clear();
+      return closeRedis(subscriber);
+    },
   };
 }

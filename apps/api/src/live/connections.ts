@@ -4,6 +4,11 @@ import { SESSION_CACHE_TTL_SECONDS } from '../auth/sessions';
 /** Close codes our server uses (4000–4999 is the application range). */
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_TOO_MANY_MESSAGES = 4429;
+/**
+ * The session could not be re-checked for too long (the database is down): closed rather than
+ * trusted, with the standard "try again later" code; clients reconnect and authenticate anew.
+ */
+export const CLOSE_SESSION_UNCONFIRMED = 1013;
 
 /**
  * How long a revoked session stays refused for live connections here, whatever the session
@@ -47,6 +52,18 @@ export function createConnectionRegistry(now: () => number = () => performance.n
         sockets.delete(socket);
         if (sockets.size === 0) bySession.delete(sessionId);
       });
+    },
+    /** The sessions that have open connections here (the periodic re-check reads them). */
+    openSessionIds(): string[] {
+      return [...bySession.keys()];
+    },
+    /** Closes the sessions' connections without marking them revoked (they may come back). */
+    closeUnconfirmed(sessionIds: readonly string[]): void {
+      for (const id of sessionIds) {
+        for (const socket of bySession.get(id) ?? []) {
+          socket.close(CLOSE_SESSION_UNCONFIRMED, 'session could not be re-checked');
+        }
+      }
     },
     closeSessions(sessionIds: readonly string[]): void {
       forgetOldRevocations();

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps';
 import { requireProjectRole } from '../domain/access';
 import { toTRPCError } from '../errors';
 import type { Unsubscribe } from '../events/bus';
-import { followEvents, type EventSource } from '../live/follow';
+import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
 import { authedProcedure, router } from '../trpc';
 
 /**
@@ -40,10 +40,24 @@ function busListener(
   };
 }
 
+/**
+ * A read a subscription cannot go on without, retried while the database is down: the
+ * subscription waits (delivering nothing it has not checked) and goes on once it is back,
+ * rather than ending with an error the client would have to recover from.
+ */
+function untilAvailable<T>(read: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return retryWhileUnavailable(read, { isUnavailable: db.isDatabaseUnavailable, signal });
+}
+
 /** Membership is re-read when an event may have changed it; a lost right ends the stream. */
-async function assertStillVisible(deps: AppDeps, user: User, projectId: string): Promise<void> {
+async function assertStillVisible(
+  deps: AppDeps,
+  user: User,
+  projectId: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   try {
-    await requireProjectRole(deps, user, projectId, 'viewer');
+    await untilAvailable(() => requireProjectRole(deps, user, projectId, 'viewer'), signal);
   } catch (error) {
     if (isAppError(error)) {
       throw toTRPCError(new AppError('FORBIDDEN', 'You are no longer a member of this project'));
@@ -66,16 +80,22 @@ export const eventsRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       const { deps } = ctx;
       const { user } = ctx.auth;
-      await requireProjectRole(deps, user, input.projectId, 'viewer').catch((error: unknown) => {
+      await untilAvailable(
+        () => requireProjectRole(deps, user, input.projectId, 'viewer'),
+        signal,
+      ).catch((error: unknown) => {
         throw isAppError(error) ? toTRPCError(error) : error;
       });
-      const start = input.lastEventId ?? (await db.latestProjectEventId(deps.db, input.projectId));
+      const start =
+        input.lastEventId ??
+        (await untilAvailable(() => db.latestProjectEventId(deps.db, input.projectId), signal));
       const events = followEvents(
         {
           listen: busListener(deps, (push) => deps.bus.subscribeProject(input.projectId, push)),
           readAfter: (afterId, limit) =>
             db.listProjectEventsAfter(deps.db, input.projectId, afterId, limit),
           previousOf: (event) => event.previousId,
+          isUnavailable: db.isDatabaseUnavailable,
         },
         start,
         signal,
@@ -86,7 +106,7 @@ export const eventsRouter = router({
           return;
         }
         if (concernsMembership(event, user.id))
-          await assertStillVisible(deps, user, input.projectId);
+          await assertStillVisible(deps, user, input.projectId, signal);
         yield tracked(String(event.id), event);
       }
     }),
@@ -97,13 +117,16 @@ export const eventsRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       const { deps } = ctx;
       const { user } = ctx.auth;
-      const start = input.lastEventId ?? (await db.latestRecipientEventId(deps.db, user.id));
+      const start =
+        input.lastEventId ??
+        (await untilAvailable(() => db.latestRecipientEventId(deps.db, user.id), signal));
       const events = followEvents(
         {
           listen: busListener(deps, (push) => deps.bus.subscribeUser(user.id, push)),
           readAfter: (afterId, limit) =>
             db.listRecipientEventsAfter(deps.db, user.id, afterId, limit),
           previousOf: (event) => event.previousRecipientEventId,
+          isUnavailable: db.isDatabaseUnavailable,
         },
         start,
         signal,
