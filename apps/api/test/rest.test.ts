@@ -597,6 +597,58 @@ describe('OpenAPI document and docs page', () => {
     }
   });
 
+  it('documents and honours where a new task goes: placement bottom (default) or top', async () => {
+    const text = await (await fetch(`${server.url}/api/v1/openapi.json`)).text();
+    const placement = z
+      .object({
+        paths: z.object({
+          '/project-management/tasks': z.object({
+            post: z.object({
+              requestBody: z.object({
+                content: z.object({
+                  'application/json': z.object({
+                    schema: z.object({
+                      properties: z.object({
+                        placement: z.object({
+                          enum: z.array(z.string()),
+                          default: z.string(),
+                          description: z.string(),
+                        }),
+                      }),
+                    }),
+                  }),
+                }),
+              }),
+            }),
+          }),
+        }),
+      })
+      .parse(JSON.parse(text)).paths['/project-management/tasks'].post.requestBody.content[
+      'application/json'
+    ].schema.properties.placement;
+    expect(placement).toMatchObject({ enum: ['top', 'bottom'], default: 'bottom' });
+    expect(placement.description).toMatch(/top.*first/);
+
+    const { token } = await register('Placer');
+    const project = await createProject(token);
+    await createTask(token, project.id, 'Middle');
+    await createTask(token, project.id, 'Last');
+    const first = await rest('POST', '/project-management/tasks', {
+      token,
+      body: { projectId: project.id, title: 'First', placement: 'top' },
+    });
+    expect(first.status).toBe(201);
+    const listed = await rest('GET', `/project-management/tasks?projectId=${project.id}`, {
+      token,
+    });
+    expect(
+      z
+        .object({ tasks: z.array(z.object({ title: z.string() })) })
+        .parse(listed.body)
+        .tasks.map((task) => task.title),
+    ).toEqual(['First', 'Middle', 'Last']);
+  });
+
   it('serves the docs page and its assets from installed files, no CDN', async () => {
     const page = await fetch(`${server.url}/api/docs`);
     expect(page.status).toBe(200);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import {
+  taskPlacements,
+  taskPlacementSchema,
   taskPriorities,
   taskPrioritySchema,
   taskStatuses,
   taskStatusSchema,
+  type TaskPlacement,
   type TaskPriority,
   type TaskStatus,
 } from '@taskboard/schema';
@@ -30,7 +33,8 @@ Commands:
   whoami                                                 the signed-in user
   projects                                               your projects
   tasks list <project> [--status S]                      a project's tasks (project: name or id)
-  tasks add <project> <title…> [--priority P] [--status S]
+  tasks add <project> <title…> [--priority P] [--status S] [--placement top|bottom]
+                                                         (default bottom: the end of its column)
   tasks move <task-id> <status> [--after ID] [--before ID]
   tasks done <task-id>                                   move a task to done
   watch <project>                                        print the project's events as they happen
@@ -53,6 +57,14 @@ function priorityOf(value: string): TaskPriority {
     throw new UsageError(`Priority must be one of ${taskPriorities.join(', ')}`);
   }
   return priority.data;
+}
+
+function placementOf(value: string): TaskPlacement {
+  const placement = taskPlacementSchema.safeParse(value);
+  if (!placement.success) {
+    throw new UsageError(`Placement must be one of ${taskPlacements.join(', ')}`);
+  }
+  return placement.data;
 }
 
 interface Output {
@@ -80,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       status: { type: 'string' },
       priority: { type: 'string' },
+      placement: { type: 'string' },
       after: { type: 'string' },
       before: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -169,6 +182,7 @@ async function tasksCommand(
   values: {
     status?: string | undefined;
     priority?: string | undefined;
+    placement?: string | undefined;
     after?: string | undefined;
     before?: string | undefined;
   },
@@ -200,6 +214,7 @@ async function tasksCommand(
           title,
           ...(values.priority !== undefined && { priority: priorityOf(values.priority) }),
           ...(values.status !== undefined && { status: statusOf(values.status) }),
+          ...(values.placement !== undefined && { placement: placementOf(values.placement) }),
         }),
       );
       return 0;

@@ -93,6 +93,21 @@ describe('taskboard (the CLI)', () => {
     expect((await taskboard(['tasks', 'list', 'Inbox', '--status', 'done'])).stdout).toContain(id);
   });
 
+  it('tasks add puts a task at the end of its column, or first with --placement top', async () => {
+    const { token } = await signIn(api.url, email, PASSWORD);
+    const client = createTaskboardClient({ url: api.url, token });
+    const project = await client.projects.create.mutate({ name: 'Placement' });
+    await client.tasks.create.mutate({ projectId: project.id, title: 'Middle' });
+    expect((await taskboard(['tasks', 'add', 'Placement', 'Last'])).code).toBe(0);
+    const top = await taskboard(['tasks', 'add', 'Placement', 'First', '--placement', 'top']);
+    expect(top.code).toBe(0);
+    const stored = await client.tasks.list.query({ projectId: project.id });
+    expect(stored.tasks.map((task) => task.title)).toEqual(['First', 'Middle', 'Last']);
+    const wrong = await taskboard(['tasks', 'add', 'Placement', 'X', '--placement', 'middle']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('Placement must be one of top, bottom');
+  });
+
   it('watch prints events made elsewhere, and resumes after the connection drops', async () => {
     const { token } = await signIn(api.url, email, PASSWORD);
     const other = createTaskboardClient({ url: api.url, token });

@@ -47,7 +47,11 @@ export const createTaskInputSchema = z.object({
   priority: taskPrioritySchema.default('medium'),
   assigneeId: idSchema.nullable().default(null),
   dueDate: timestampInputSchema.nullable().default(null),
-  placement: taskPlacementSchema.default('bottom'),
+  placement: taskPlacementSchema
+    .default('bottom')
+    .describe(
+      'Where the new task goes in its column: "bottom" (default) after its last task, "top" before its first.',
+    ),
 });
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
