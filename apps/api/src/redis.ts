@@ -48,6 +48,111 @@ export function connectRedis(url: string, log: Log): Redis {
   return redis;
 }
 
+/** A hot-path call that has not answered after this long counts as Redis being sick. */
+export const REDIS_HOT_PATH_TIMEOUT_MS = 100;
+/** While the breaker is open, Redis is probed (one PING at a time) this often. */
+const BREAKER_PROBE_INTERVAL_MS = 250;
+
+/** Thrown by a breaker's `run` instead of calling Redis while it is open (or when it is slow). */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * A circuit breaker in front of Redis for the calls on a request's path (rate limit, session
+ * cache, sign-in limits). A hung Redis (SIGSTOP, a stalled network) keeps its connection open
+ * and answers nothing: every command would wait out the 1 s command timeout, one after the
+ * other on each request. Here a call gets `REDIS_HOT_PATH_TIMEOUT_MS`; one that fails for want
+ * of Redis (that deadline, a timeout, a connection that is down) opens the breaker, and from
+ * then on calls fail at once without reaching Redis until a background PING answers again.
+ * Each caller decides what a failure means (fail open or closed); a Redis reply error (a bad
+ * command) is passed on and does not open it.
+ */
+export interface RedisBreaker {
+  /** Runs the call, or rejects at once with RedisUnavailableError while the breaker is open. */
+  run<T>(call: () => Promise<T>): Promise<T>;
+  /** Whether calls currently go to Redis. */
+  isClosed(): boolean;
+  /** Stops the probe (on close). */
+  stop(): void;
+}
+
+export function createRedisBreaker(
+  redis: Redis,
+  log: Log,
+  options: { timeoutMs?: number; probeIntervalMs?: number } = {},
+): RedisBreaker {
+  const timeoutMs = options.timeoutMs ?? REDIS_HOT_PATH_TIMEOUT_MS;
+  const probeIntervalMs = options.probeIntervalMs ?? BREAKER_PROBE_INTERVAL_MS;
+  let open = false;
+  let probe: NodeJS.Timeout | null = null;
+  let probing = false;
+  let stopped = false;
+
+  const close = () => {
+    if (!open) return;
+    open = false;
+    if (probe) clearInterval(probe);
+    probe = null;
+    log.info({}, 'redis answers again: hot-path calls resume');
+  };
+  const trip = (error: unknown) => {
+    if (open || stopped) return;
+    open = true;
+    log.warn(
+      { err: { message: error instanceof Error ? error.message : String(error) } },
+      'redis is not answering: hot-path calls skip it until it does',
+    );
+    probe = setInterval(() => {
+      // Only when connected (a reconnect in progress would fail at once anyway), one at a time.
+      if (probing || redis.status !== 'ready') return;
+      probing = true;
+      redis
+        .ping()
+        .then(close, () => undefined)
+        .finally(() => {
+          probing = false;
+        });
+    }, probeIntervalMs);
+    probe.unref();
+  };
+
+  return {
+    async run(call) {
+      if (open) throw new RedisUnavailableError('redis is unavailable (circuit open)');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          reject(new RedisUnavailableError(`redis did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      try {
+        // Called at once (not after an await): commands keep the order they were issued in.
+        return await Promise.race([call(), deadline]);
+      } catch (error) {
+        if (isRedisUnavailable(error)) trip(error);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    isClosed: () => !open,
+    stop() {
+      stopped = true;
+      if (probe) clearInterval(probe);
+      probe = null;
+    },
+  };
+}
+
+/**
+ * Whether a failed call says Redis is unreachable or not answering, rather than that it
+ * refused the command (ioredis's ReplyError carries Redis's own error text and no `code`).
+ */
+function isRedisUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name !== 'ReplyError';
+}
+
 /**
  * Closes the connection: politely (QUIT, pending replies first) when it is up, at once when
  * it is not. With the offline queue off, QUIT during an outage rejects and would leave the

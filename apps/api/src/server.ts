@@ -33,7 +33,8 @@ import {
 import { registerHealthRoutes } from './http/health';
 import { registerHttpSubscriptionRefusal } from './http/http-subscriptions';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
-import { closeRedis, connectRedis } from './redis';
+import { closeRedis, connectRedis, createRedisBreaker } from './redis';
+import { redisRateLimitStore } from './http/rate-limit-store';
 import { scheduleSessionCleanup } from './auth/session-cleanup';
 import { appRouter, type AppRouter } from './router';
 import { registerRestApi } from './rest';
@@ -101,6 +102,14 @@ export async function buildServer(
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : undefined;
   if (redis) app.addHook('onClose', () => closeRedis(redis));
+  // A hung Redis must not hold up requests: the rate limit, the session cache and the sign-in
+  // limits call it through this (redis.ts); each falls back on its own terms.
+  const breaker = redis ? createRedisBreaker(redis, app.log) : undefined;
+  if (breaker) {
+    app.addHook('onClose', () => {
+      breaker.stop();
+    });
+  }
   const prefix = config.redisKeyPrefix;
 
   const now = options.now ?? (() => new Date());
@@ -132,7 +141,10 @@ export async function buildServer(
     db: database.db,
     sessions: createSessionManager({
       db: database.db,
-      cache: createSessionCache(redis, app.log, { keyPrefix: `${prefix}session:` }),
+      cache: createSessionCache(redis, app.log, {
+        keyPrefix: `${prefix}session:`,
+        ...(breaker && { breaker }),
+      }),
       now,
       onRevoked: (ids) => {
         bus.publishRevokedSessions(ids);
@@ -142,6 +154,7 @@ export async function buildServer(
     passwords: createPasswordHasher(),
     signInThrottle: createSignInThrottle({
       redis,
+      breaker,
       now,
       log: app.log,
       keyPrefix: `${prefix}signin:`,
@@ -157,7 +170,7 @@ export async function buildServer(
   await app.register(fastifyRateLimit, {
     max: config.rateLimitMax,
     timeWindow: '1 minute',
-    ...(redis && { redis, nameSpace: `${prefix}rate:` }),
+    ...(redis && breaker && { store: redisRateLimitStore(redis, breaker, `${prefix}rate:`) }),
     // A Redis outage must not take the API down: requests pass unlimited meanwhile.
     skipOnError: true,
   });

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { userSchema } from '@taskboard/schema';
-import { createOutageWarning } from '../redis';
+import { createOutageWarning, type RedisBreaker } from '../redis';
 import type { ValidatedSession } from './sessions';
 
 type Log = Pick<FastifyBaseLogger, 'warn'>;
@@ -32,6 +32,11 @@ export interface SessionCacheOptions {
   evictionRetryMs?: number;
   /** In-memory mode's clock for entry expiry (real time by default). */
   now?: () => number;
+  /**
+   * Redis mode: the hot-path breaker. While Redis is hung or down a read is a miss at once
+   * (the database answers) instead of waiting out the command timeout.
+   */
+  breaker?: RedisBreaker;
 }
 
 const DEFAULT_KEY_PREFIX = 'taskboard:session:';
@@ -72,6 +77,8 @@ function createRedisSessionCache(
   const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const tombstoneSeconds = options.tombstoneSeconds ?? DEFAULT_TOMBSTONE_SECONDS;
   const keyOf = (id: string) => `${prefix}${id}`;
+  const breaker = options.breaker;
+  const guarded = <T>(call: () => Promise<T>): Promise<T> => (breaker ? breaker.run(call) : call());
   const warnReadFailed = createOutageWarning(log, 'session cache read failed; using the database');
   const warnWriteFailed = createOutageWarning(log, 'session cache write failed');
   // Retried until Redis takes it (below), so once per outage is enough to say so.
@@ -85,7 +92,7 @@ function createRedisSessionCache(
     async get(id) {
       let raw: string | null;
       try {
-        raw = await redis.get(keyOf(id));
+        raw = await guarded(() => redis.get(keyOf(id)));
       } catch (error) {
         warnReadFailed(error);
         return null;
@@ -95,20 +102,22 @@ function createRedisSessionCache(
       if (!parsed) log.warn('unreadable session cache entry ignored');
       return parsed;
     },
-    async set(id, value, ttlSeconds) {
-      try {
-        // One round trip, atomic: a tombstone (revoked meanwhile) is never overwritten.
-        await redis.eval(
+    set(id, value, ttlSeconds) {
+      // Not waited for: the request has its answer already, and a failed write only costs a
+      // later database read. Sent at once, so it keeps its order with this connection's other
+      // commands (a later `delete` still wins). One round trip, atomic: a tombstone (revoked
+      // meanwhile) is never overwritten.
+      guarded(() =>
+        redis.eval(
           SET_UNLESS_TOMBSTONE,
           1,
           keyOf(id),
           JSON.stringify(value),
           ttlSeconds,
           TOMBSTONE,
-        );
-      } catch (error) {
-        warnWriteFailed(error);
-      }
+        ),
+      ).catch(warnWriteFailed);
+      return Promise.resolve();
     },
     async delete(ids) {
       if (ids.length === 0) return;
@@ -125,7 +134,7 @@ function createRedisSessionCache(
     try {
       const pipeline = redis.multi();
       for (const id of ids) pipeline.set(keyOf(id), TOMBSTONE, 'EX', tombstoneSeconds);
-      const results = await pipeline.exec();
+      const results = await guarded(() => pipeline.exec());
       const failed = results?.find(([error]) => error !== null);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
       return true;

@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from '@taskboard/schema';
-import { createOutageWarning } from '../redis';
+import { createOutageWarning, type RedisBreaker } from '../redis';
 
 export interface SignInAttempt {
   email: string;
@@ -36,6 +36,12 @@ type Log = Pick<FastifyBaseLogger, 'warn'>;
 
 export interface SignInThrottleDeps {
   redis: Redis | undefined;
+  /**
+   * The hot-path breaker of that Redis: while it is open (Redis hung or down) the shared
+   * counters are skipped at once and the local ones answer, instead of each sign-in waiting
+   * out Redis's command timeout. Without one, every call goes to Redis.
+   */
+  breaker?: RedisBreaker | undefined;
   now: () => Date;
   log: Log;
   /** Redis key prefix (tests use their own namespace). Default `taskboard:signin:`. */
@@ -67,7 +73,8 @@ interface CounterStore {
  * every call for that purpose. Failing open (no limit) would turn a Redis outage into a
  * window for password guessing; failing closed would lock every user out of signing in.
  * Per-instance counters keep a limit (at worst the limit times the instance count) while
- * sign-in keeps working.
+ * sign-in keeps working. A hung Redis counts as failed after the breaker's deadline (~100 ms),
+ * and then not at all until it answers again.
  */
 export function createSignInThrottle(deps: SignInThrottleDeps): SignInThrottle {
   const memory = createMemoryStore(deps.now, deps.maxMemoryEntries ?? 100_000);
@@ -91,7 +98,8 @@ export function createSignInThrottle(deps: SignInThrottleDeps): SignInThrottle {
     const local = await work(memory);
     if (!shared) return local;
     try {
-      return await work(shared);
+      const store = shared;
+      return await (deps.breaker ? deps.breaker.run(() => work(store)) : work(store));
     } catch (error) {
       warnFallback(error, { action });
       return local;
