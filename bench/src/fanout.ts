@@ -450,6 +450,9 @@ export async function benchFanOut(serverUrl: string): Promise<void> {
     // The in-process bus: no Redis, even if the environment names one.
     REDIS_URL: '',
     RATE_LIMIT_MAX: '1000000000',
+    // Every subscriber is one user from one address: the live connection caps would refuse them.
+    LIVE_MAX_CONNECTIONS_PER_USER: '1000000',
+    LIVE_MAX_CONNECTIONS_PER_IP: '1000000',
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   };

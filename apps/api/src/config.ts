@@ -36,6 +36,12 @@ const envSchema = z.object({
   SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Requests per minute per client IP across the API (sign-in has its own, stricter limits). */
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(1200),
+  /** Open WebSockets per user on one instance (every tab and device of the user together). */
+  LIVE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
+  /** Open WebSockets per client address on one instance, signed in or not. */
+  LIVE_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** A WebSocket that has not authenticated within this many seconds is closed (4408). */
+  LIVE_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
   /** The web app's production build, served at `/`. Default: apps/web/dist of this checkout. */
   WEB_DIST_DIR: z
     .string()
@@ -55,6 +61,9 @@ export interface Config {
   cookieSecure: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   rateLimitMax: number;
+  liveMaxConnectionsPerUser: number;
+  liveMaxConnectionsPerIp: number;
+  liveAuthTimeoutMs: number;
   sessionRecheckSeconds: number;
   trustProxy: boolean;
   webDistDir: string;
@@ -88,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     cookieSecure: e.COOKIE_SECURE ?? !DEVELOPMENT_ENVS.has(e.NODE_ENV),
     logLevel: e.LOG_LEVEL,
     rateLimitMax: e.RATE_LIMIT_MAX,
+    liveMaxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
+    liveMaxConnectionsPerIp: e.LIVE_MAX_CONNECTIONS_PER_IP,
+    liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_SECONDS * 1000,
     sessionRecheckSeconds: e.SESSION_RECHECK_SECONDS,
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,

@@ -21,6 +21,7 @@ import { createInProcessBus } from './events/bus';
 import { databaseEventLog, withLogFallback } from './events/log-fallback';
 import { createRedisBus } from './events/redis-bus';
 import { registerWebSocketGuard } from './http/websocket-guard';
+import { createConnectionCaps } from './live/connection-caps';
 import { createConnectionRegistry, limitMessageRate } from './live/connections';
 import { startSessionRecheck } from './live/session-recheck';
 import { registerCsrfGuard } from './http/csrf';
@@ -233,14 +234,25 @@ async function registerLiveTransport(
     preClose: () => undefined,
   });
   const requests = new WeakMap<IncomingMessage, FastifyRequest>();
+  const caps = createConnectionCaps({
+    maxPerUser: deps.config.liveMaxConnectionsPerUser,
+    maxPerIp: deps.config.liveMaxConnectionsPerIp,
+    authTimeoutMs: deps.config.liveAuthTimeoutMs,
+    metrics: deps.metrics,
+  });
   const onConnection = getWSConnectionHandler<AppRouter>({
     wss: app.websocketServer,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    createContext: ({ req, res, info }) => {
+    createContext: async ({ req, res, info }) => {
       const request = requests.get(req);
       if (!request) throw new Error('WebSocket without its upgrade request');
-      return createWsContext(deps, registry, request, res, info.connectionParams);
+      const context = await createWsContext(deps, registry, request, res, info.connectionParams);
+      // Over the user's cap the socket is being closed: nothing runs as that user on it.
+      if (context.auth && !caps.authenticated(res, context.auth.user.id)) {
+        return { ...context, auth: null };
+      }
+      return context;
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {
@@ -254,6 +266,7 @@ async function registerLiveTransport(
     socket.once('close', () => {
       deps.metrics.openWebSockets.dec();
     });
+    if (!caps.opened(socket, request.ip)) return;
     limitMessageRate(socket);
     onConnection(socket, request.raw);
   });

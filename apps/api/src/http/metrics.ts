@@ -8,6 +8,10 @@ export interface Metrics {
   observeProcedure(path: string, type: string, outcome: string, seconds: number): void;
   /** Open WebSocket connections; maintained by the live-updates layer. */
   openWebSockets: Gauge;
+  /** WebSockets closed at once for a connection cap (`per_user` or `per_ip`). */
+  refusedWebSockets: Counter<'reason'>;
+  /** WebSockets closed for not authenticating in time. */
+  webSocketAuthTimeouts: Counter;
 }
 
 /** Seconds: from a cached session lookup (~1 ms) to a slow board load. */
@@ -40,6 +44,18 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   openWebSockets.set(0);
+  const refusedWebSockets = new Counter({
+    name: 'taskboard_websocket_refusals_total',
+    help: 'WebSockets closed over a connection cap (4429), by cap: per_user or per_ip.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  for (const reason of ['per_user', 'per_ip']) refusedWebSockets.inc({ reason }, 0);
+  const webSocketAuthTimeouts = new Counter({
+    name: 'taskboard_websocket_auth_timeouts_total',
+    help: 'WebSockets closed for not authenticating in time (4408).',
+    registers: [registry],
+  });
 
   return {
     registry,
@@ -48,6 +64,8 @@ export function createMetrics(): Metrics {
       duration.observe({ procedure: path, type }, seconds);
     },
     openWebSockets,
+    refusedWebSockets,
+    webSocketAuthTimeouts,
   };
 }
 
