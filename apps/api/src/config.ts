@@ -42,6 +42,11 @@ const envSchema = z.object({
   LIVE_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
   /** A WebSocket that has not authenticated within this many seconds is closed (4408). */
   LIVE_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
+  /**
+   * Lets a scraper read /metrics from anywhere with `Authorization: Bearer <token>`; unset,
+   * /metrics answers only direct connections from this machine (http/metrics.ts).
+   */
+  METRICS_TOKEN: z.string().min(16).max(256).optional(),
   /** The web app's production build, served at `/`. Default: apps/web/dist of this checkout. */
   WEB_DIST_DIR: z
     .string()
@@ -64,6 +69,7 @@ export interface Config {
   liveMaxConnectionsPerUser: number;
   liveMaxConnectionsPerIp: number;
   liveAuthTimeoutMs: number;
+  metricsToken: string | undefined;
   sessionRecheckSeconds: number;
   trustProxy: boolean;
   webDistDir: string;
@@ -100,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     liveMaxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
     liveMaxConnectionsPerIp: e.LIVE_MAX_CONNECTIONS_PER_IP,
     liveAuthTimeoutMs: e.LIVE_AUTH_TIMEOUT_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
     sessionRecheckSeconds: e.SESSION_RECHECK_SECONDS,
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,

@@ -180,7 +180,7 @@ export async function buildServer(
   registerWebSocketGuard(app, config);
   registerHttpSubscriptionRefusal(app);
   registerHealthRoutes(app, { db: database.db, redis });
-  registerMetricsRoute(app, metrics);
+  registerMetricsRoute(app, metrics, { token: config.metricsToken, trustProxy: config.trustProxy });
 
   await registerLiveTransport(app, deps, registry);
 

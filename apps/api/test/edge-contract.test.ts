@@ -303,3 +303,46 @@ describe('a request arriving while the server shuts down', () => {
     }
   });
 });
+
+describe('/metrics is not public', () => {
+  it('answers a direct connection from this machine, not one a proxy forwarded', async () => {
+    const direct = await raw(server, '/metrics');
+    expect(direct.status).toBe(200);
+    expect(direct.body).toMatch(/^taskboard_open_websockets \d/m);
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const forwarded = await raw(server, '/metrics', { headers: { [header]: '203.0.113.9' } });
+      expectRestError(forwarded, 'NOT_FOUND', 404);
+      expect(forwarded.body).not.toMatch(/taskboard_/);
+    }
+  });
+
+  it('behind TRUST_PROXY (every request may come from a local proxy) answers only with METRICS_TOKEN', async () => {
+    const proxied = await startServer(database, { env: { TRUST_PROXY: 'true' } });
+    try {
+      expectRestError(await raw(proxied, '/metrics'), 'NOT_FOUND', 404);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('with METRICS_TOKEN answers the bearer of that token only, from anywhere', async () => {
+    const token = 'metrics-token-0123456789abcdef';
+    const guarded = await startServer(database, {
+      env: { METRICS_TOKEN: token, TRUST_PROXY: 'true' },
+    });
+    try {
+      for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }]) {
+        const refused = await raw(guarded, '/metrics', { headers });
+        expectRestError(refused, 'UNAUTHORIZED', 401);
+        expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
+      }
+      const allowed = await raw(guarded, '/metrics', {
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '203.0.113.9' },
+      });
+      expect(allowed.status).toBe(200);
+      expect(allowed.body).toMatch(/^taskboard_open_websockets \d/m);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sendRestError } from './rest-error';
 
 export interface Metrics {
   /** This server's own registry (not prom-client's global one: tests run several servers). */
@@ -69,9 +71,69 @@ export function createMetrics(): Metrics {
   };
 }
 
-/** `GET /metrics` in the Prometheus text format. */
-export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics) {
-  app.get('/metrics', { config: { rateLimit: false } }, async (_request, reply) => {
+export interface MetricsAccess {
+  /** `METRICS_TOKEN`: when set, a scraper sends `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  /** `TRUST_PROXY`: a proxy (likely on this machine) forwards every request. */
+  trustProxy?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Headers a reverse proxy adds: such a request only looks local, it came from outside. */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'];
+
+/**
+ * Who may read the metrics (they name every procedure, its error rates and the process's
+ * memory): with `METRICS_TOKEN`, whoever sends it as a bearer token; without, only a direct
+ * connection from this machine's loopback interface that no proxy forwarded (and nobody at
+ * all behind `TRUST_PROXY`, where every request may come from a local proxy).
+ */
+function metricsAccessOf(access: MetricsAccess) {
+  const expected = access.token === undefined ? null : digest(access.token);
+  return (request: FastifyRequest): 'allowed' | 'unauthorized' | 'hidden' => {
+    if (expected !== null) {
+      const header = request.headers.authorization;
+      const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+      return timingSafeEqual(digest(given), expected) ? 'allowed' : 'unauthorized';
+    }
+    if (access.trustProxy) return 'hidden';
+    const local = LOOPBACK.has(request.socket.remoteAddress ?? '');
+    const forwarded = FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined);
+    return local && !forwarded ? 'allowed' : 'hidden';
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * `GET /metrics` in the Prometheus text format, for the readers `metricsAccessOf` lets in;
+ * anyone else gets the 404 of any unknown path (or 401 when a token is configured).
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: Metrics,
+  access: MetricsAccess = {},
+) {
+  const accessOf = metricsAccessOf(access);
+  app.get('/metrics', { config: { rateLimit: false } }, async (request, reply) => {
+    const verdict = accessOf(request);
+    if (verdict === 'unauthorized') {
+      void reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return sendRestError(reply, request, {
+        code: 'UNAUTHORIZED',
+        status: 401,
+        message: 'Send the metrics token as Authorization: Bearer',
+      });
+    }
+    if (verdict === 'hidden') {
+      return sendRestError(reply, request, {
+        code: 'NOT_FOUND',
+        status: 404,
+        message: `No ${request.method} /metrics here`,
+      });
+    }
     void reply
       .header('content-type', metrics.registry.contentType)
       .header('cache-control', 'no-store');
