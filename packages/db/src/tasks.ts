@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type ListTasksInput,
@@ -95,13 +96,24 @@ export interface NewTask {
 export async function createTask(uow: UnitOfWork, input: NewTask): Promise<Task> {
   const { placement = 'bottom', ...values } = input;
   await assertAssignable(uow.trx, values.projectId, values.assigneeId);
+  // The id is chosen here: the key ends with it (positions.ts), so no two tasks share a key.
+  const id = randomUUID();
   const position =
     placement === 'top'
-      ? positionBetween(null, await edgePosition(uow.trx, values.projectId, values.status, 'first'))
-      : positionBetween(await edgePosition(uow.trx, values.projectId, values.status, 'last'), null);
+      ? positionBetween(
+          null,
+          await edgePosition(uow.trx, values.projectId, values.status, 'first'),
+          id,
+        )
+      : positionBetween(
+          await edgePosition(uow.trx, values.projectId, values.status, 'last'),
+          null,
+          id,
+        );
   const row = await uow.trx
     .insertInto('tasks')
     .values({
+      id,
       ...values,
       dueDate: values.dueDate === null ? null : new Date(values.dueDate),
       position,
@@ -180,6 +192,7 @@ export async function updateTask(
     set.position = positionBetween(
       await edgePosition(uow.trx, current.projectId, changes.status, 'last', taskId),
       null,
+      taskId,
     );
   }
   if (Object.keys(set).length === 0) return toTask(current);
@@ -204,8 +217,10 @@ export interface TaskMove {
 
 /**
  * Moves a task into `status` between the named neighbours, rewriting only its own row
- * (recorded as `task.moved`). Two moves into the same gap get the same key and are then
- * ordered by id, so both succeed and every reader sees the same order.
+ * (recorded as `task.moved`). It lands between them, always: keys are unique (each ends with
+ * its task's id, positions.ts), so there is room between any two neighbours. Two moves into
+ * the same gap at once get keys with the same prefix, ordered by id: both succeed and every
+ * reader sees the same order, and a later move can still go between them.
  */
 export async function moveTask(
   uow: UnitOfWork,
@@ -227,7 +242,8 @@ export async function moveTask(
       (after.position === before.position && after.id < before.id);
     if (!ordered) throw new AppError('BAD_REQUEST', 'afterId must come before beforeId');
     lower = after.position;
-    // Equal keys (an earlier same-gap race): land after both rather than between equal keys.
+    // Equal keys exist only in rows written before keys were unique, and migration 0002
+    // split those; should one remain, the move lands right after the pair.
     upper =
       after.position === before.position
         ? await nextKey(uow.trx, column, after.position)
@@ -247,7 +263,7 @@ export async function moveTask(
     .updateTable('tasks')
     .set({
       status: move.status,
-      position: positionBetween(lower, upper),
+      position: positionBetween(lower, upper, taskId),
       version: current.version + 1,
       updatedAt: new Date(),
     })

@@ -16,6 +16,7 @@ import {
   runUnitOfWork,
   type TaskMove,
 } from '../src/index';
+import { splitPositionTies } from '../src/migrations/0002_unique_positions';
 import { createTestDatabase, engine, type TestDatabase } from './support/database';
 import { makeProject, makeTask, makeUser } from './support/fixtures';
 
@@ -313,7 +314,7 @@ describe(`moveTask refusals (${engine})`, () => {
 });
 
 describe(`concurrent moves (${engine})`, () => {
-  it('two moves into the same gap both succeed, with equal keys ordered by id', async () => {
+  it('two moves into the same gap both succeed, with keys of their own ordered by id', async () => {
     const board = await letterBoard({ todo: 'ABPQ' });
     const [p, q] = [board.card('P'), board.card('Q')];
     // On PostgreSQL both transactions have computed and written their key before either commits.
@@ -334,9 +335,12 @@ describe(`concurrent moves (${engine})`, () => {
 
     expect(movedP.result.version).toBe(2);
     expect(movedQ.result.version).toBe(2);
-    expect(movedP.result.position).toBe(movedQ.result.position);
-    expect(movedP.result.position > board.card('A').position).toBe(true);
-    expect(movedP.result.position < board.card('B').position).toBe(true);
+    // The same gap gives the same key prefix; each key ends with its own task's id.
+    expect(movedP.result.position).not.toBe(movedQ.result.position);
+    for (const moved of [movedP.result, movedQ.result]) {
+      expect(moved.position > board.card('A').position).toBe(true);
+      expect(moved.position < board.card('B').position).toBe(true);
+    }
     const [first, second] = p.id < q.id ? ['P', 'Q'] : ['Q', 'P'];
     const expected = { todo: `A${first}${second}B`, 'in-progress': '', done: '' };
     expect(await board.order()).toEqual(expected);
@@ -346,16 +350,16 @@ describe(`concurrent moves (${engine})`, () => {
     expect(columns.map((column) => column.count)).toEqual([4, 0, 0]);
   });
 
-  it('a later move next to two equal keys still lands where it can', async () => {
+  it('a later move between two cards of one same-gap race lands between them', async () => {
     const board = await letterBoard({ todo: 'ABPQZ' });
     const gap = { status: 'todo' as const, after: 'A', before: 'B' };
     await Promise.all([board.move('P', gap), board.move('Q', gap)]);
     const [first, second] = board.card('P').id < board.card('Q').id ? ['P', 'Q'] : ['Q', 'P'];
     expect((await board.order()).todo).toBe(`A${first}${second}BZ`);
 
-    // Between the equal pair: no key fits between equal keys, so it lands right after both.
+    // Between the pair: they have keys of their own, so there is room between them.
     await board.move('Z', { status: 'todo', after: first, before: second });
-    expect((await board.order()).todo).toBe(`A${first}${second}ZB`);
+    expect((await board.order()).todo).toBe(`A${first}Z${second}B`);
     // Right after A, that is before the pair.
     await board.move('Z', { status: 'todo', after: 'A', before: first });
     expect((await board.order()).todo).toBe(`AZ${first}${second}B`);
@@ -370,8 +374,7 @@ describe(`concurrent moves (${engine})`, () => {
 
     const column = (await boardIds(board.project.id)).todo;
     const keys = await Promise.all(column.map(async (id) => (await requireTask(id)).position));
-    expect(keys[1]).toBe(keys[2]);
-    expectStrictlyIncreasing([keys[0] ?? '', keys[1] ?? '', keys[3] ?? '', keys[4] ?? '']);
+    expectStrictlyIncreasing(keys);
   });
 
   it('moves of two tasks from different columns into the same gap both succeed', async () => {
@@ -448,5 +451,84 @@ describe(`many moves into one gap (${engine})`, () => {
     );
     expect(new Set(keys).size).toBe(52);
     expectStrictlyIncreasing(keys);
+  });
+});
+
+describe(`moves into one gap never leave ties (${engine})`, () => {
+  it('200 moves into one gap at once, then moves between and before them land exactly there', async () => {
+    const movers = Array.from({ length: 200 }, (_, i) => String.fromCharCode(0x100 + i));
+    const board = await letterBoard({ todo: 'AB', 'in-progress': 'XZ', done: movers.join('') });
+    const gap = { status: 'todo' as const, after: 'A', before: 'B' };
+
+    // All at once (on PostgreSQL, as many at a time as the pool has connections), all naming
+    // the same neighbours: every one of them computes its key from the same two keys.
+    await Promise.all(movers.map((letter) => board.move(letter, gap, 1)));
+
+    const column = (await boardIds(board.project.id)).todo;
+    expect(column).toHaveLength(202);
+    const tied = column.slice(1, -1);
+    // Same gap, so ordered by id (as ties always were), but every card has a key of its own.
+    expect(tied).toEqual(movers.map((letter) => board.card(letter).id).sort());
+    const keys = await Promise.all(column.map(async (id) => (await requireTask(id)).position));
+    expect(new Set(keys).size).toBe(202);
+    expectStrictlyIncreasing(keys);
+
+    const at = (index: number) => {
+      const id = tied[index];
+      if (id === undefined) throw new Error(`no card ${index}`);
+      return id;
+    };
+    const x = board.card('X').id;
+    const z = board.card('Z').id;
+    await move(board.owner, x, { status: 'todo', afterId: at(4), beforeId: at(5) });
+    await move(board.owner, z, { status: 'todo', beforeId: at(7) });
+
+    const expected = [
+      board.card('A').id,
+      ...tied.slice(0, 5),
+      x,
+      ...tied.slice(5, 7),
+      z,
+      ...tied.slice(7),
+      board.card('B').id,
+    ];
+    expect((await boardIds(board.project.id)).todo).toEqual(expected);
+    // Deterministic: every read gives the same order.
+    expect((await boardIds(board.project.id)).todo).toEqual(expected);
+  });
+});
+
+describe(`migration 0002 splits the ties older moves left (${engine})`, () => {
+  it('keeps the order, gives every card a key of its own, and moves land between them', async () => {
+    const board = await letterBoard({ todo: 'APQRSB', done: 'Z' });
+    // As the old code left them: P..S share A's key ('a0', as old keys had no suffix); B's
+    // key starts with it ('a0V'), so a suffix that ignored B would sort the ties after it.
+    const keys: [string, string][] = [
+      ['A', 'Zz'],
+      ['P', 'a0'],
+      ['Q', 'a0'],
+      ['R', 'a0'],
+      ['S', 'a0'],
+      ['B', 'a0V'],
+    ];
+    for (const [letter, position] of keys) {
+      await handle.db
+        .updateTable('tasks')
+        .set({ position })
+        .where('id', '=', board.card(letter).id)
+        .execute();
+    }
+    const before = (await boardIds(board.project.id)).todo;
+
+    await splitPositionTies(handle.db);
+
+    const after = (await boardIds(board.project.id)).todo;
+    expect(after).toEqual(before);
+    const positions = await Promise.all(after.map(async (id) => (await requireTask(id)).position));
+    expect(new Set(positions).size).toBe(6);
+    expectStrictlyIncreasing(positions);
+    const order = (await board.order()).todo;
+    await board.move('Z', { status: 'todo', after: order[2] ?? '', before: order[3] ?? '' });
+    expect((await board.order()).todo).toBe(`${order.slice(0, 3)}Z${order.slice(3)}`);
   });
 });
