@@ -195,3 +195,49 @@ export async function latestProjectEventId(db: Executor, projectId: string): Pro
 export async function latestRecipientEventId(db: Executor, userId: string): Promise<number> {
   return (await newestId(db, 'recipientId', userId)) ?? 0;
 }
+
+/** The changes of a user's project list: their own memberships, and their projects' renames and archives. */
+const MEMBERSHIP_EVENT_TYPES = ['member.added', 'member.updated', 'member.removed'] as const;
+
+/**
+ * The events that change what `userId`'s project list shows, after `afterId`, oldest first:
+ * their own membership events (added, role changed, removed; addressed to them) in any
+ * project, and `project.updated` of the projects they are a member of now.
+ */
+export async function listProjectListEventsAfter(
+  db: Executor,
+  userId: string,
+  afterId: number,
+  limit = 1000,
+): Promise<ProjectEvent[]> {
+  const rows = await db
+    .selectFrom('projectEvents')
+    .select(eventColumns)
+    .where('id', '>', afterId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('recipientId', '=', userId), eb('type', 'in', [...MEMBERSHIP_EVENT_TYPES])]),
+        eb.and([
+          eb('type', '=', 'project.updated'),
+          eb(
+            'projectId',
+            'in',
+            eb.selectFrom('projectMembers').select('projectId').where('userId', '=', userId),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
+}
+
+/** The id of the newest event of the whole log, 0 when it is empty. */
+export async function latestEventId(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('projectEvents')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return row?.id == null ? 0 : Number(row.id);
+}

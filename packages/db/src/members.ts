@@ -87,7 +87,8 @@ export async function addMember(
   }
   const member = await getMember(uow.trx, projectId, userId);
   if (!member) throw new Error('member vanished inside its own transaction');
-  uow.record(projectId, { type: 'member.added', payload: { member } });
+  // Addressed to the new member too: their project list learns of it (events.myProjects).
+  uow.record(projectId, { type: 'member.added', payload: { member } }, userId);
   return member;
 }
 
@@ -164,7 +165,7 @@ export async function updateMemberRole(
     .where('userId', '=', userId)
     .execute();
   const member = { ...current, role };
-  uow.record(projectId, { type: 'member.updated', payload: { member } });
+  uow.record(projectId, { type: 'member.updated', payload: { member } }, userId);
   return member;
 }
 
@@ -199,5 +200,5 @@ export async function removeMember(
     // Addressed to the member who lost the task, so their own feed shows it.
     uow.record(projectId, { type: 'task.updated', payload: { task: toTask(row) } }, userId);
   }
-  uow.record(projectId, { type: 'member.removed', payload: { userId } });
+  uow.record(projectId, { type: 'member.removed', payload: { userId } }, userId);
 }

@@ -55,7 +55,11 @@ export async function createProject(uow: UnitOfWork, input: NewProject): Promise
     .select(['id', 'email', 'name'])
     .where('id', '=', input.ownerId)
     .executeTakeFirstOrThrow();
-  uow.record(row.id, { type: 'member.added', payload: { member: toMember(member, owner) } });
+  uow.record(
+    row.id,
+    { type: 'member.added', payload: { member: toMember(member, owner) } },
+    input.ownerId,
+  );
   return toProject(row);
 }
 

@@ -13,7 +13,7 @@ import { authedProcedure, router } from '../trpc';
  * An event id to resume after. tRPC hands back the last `tracked` id as a string on
  * reconnect; clients may send a number.
  */
-const lastEventIdSchema = z
+export const lastEventIdSchema = z
   .union([
     z.number().int().min(0),
     z
@@ -131,6 +131,11 @@ export const eventsRouter = router({
         start,
         signal,
       );
-      for await (const event of events) yield tracked(String(event.id), event);
+      for await (const event of events) {
+        // Membership events are addressed to the member for their project list
+        // (events.myProjects); this feed stays the tasks assigned to the caller.
+        if (event.type.startsWith('member.')) continue;
+        yield tracked(String(event.id), event);
+      }
     }),
 });

@@ -105,6 +105,18 @@ export function recordMine(
   });
 }
 
+/** Subscribes to the changes of the caller's project list (`events.myProjects`) and records them. */
+export function recordMyProjects(
+  api: LiveApi,
+  input: { lastEventId?: number | string | null } = {},
+): Recording {
+  const { callbacks, recording } = recorder();
+  const subscription = api.events.myProjects.subscribe(input, callbacks);
+  return recording(() => {
+    subscription.unsubscribe();
+  });
+}
+
 /** Every event id of the project's log, oldest first. */
 export async function logIds(database: DisposableDatabase, projectId: string, afterId = 0) {
   const ids: number[] = [];
@@ -117,10 +129,13 @@ export async function logIds(database: DisposableDatabase, projectId: string, af
   }
 }
 
-/** Every event id addressed to the user, oldest first. */
+/**
+ * Every task event id addressed to the user, oldest first: what `events.mine` delivers (their
+ * membership events are addressed to them too, for `events.myProjects`).
+ */
 export async function recipientLogIds(database: DisposableDatabase, userId: string, afterId = 0) {
   const page = await db.listRecipientEventsAfter(database.db, userId, afterId, 100_000);
-  return page.map((event) => event.id);
+  return page.filter((event) => event.type.startsWith('task.')).map((event) => event.id);
 }
 
 /** Waits until the recording holds exactly the log's events (same ids, same order). */

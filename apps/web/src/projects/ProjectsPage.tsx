@@ -23,6 +23,7 @@ import { EmptyState, ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
 import '../pages.css';
 import { ROLE_LABELS } from '../members/roles';
+import { useProjectListEvents } from './useProjectListEvents';
 
 /** The personal Inbox first (it is where tasks without a project land), then the server's name order. */
 function inboxFirst(projects: readonly ProjectListItem[]): ProjectListItem[] {
@@ -32,6 +33,7 @@ function inboxFirst(projects: readonly ProjectListItem[]): ProjectListItem[] {
 export function ProjectsPage(): ReactElement {
   const trpc = useTRPC();
   const [showArchived, setShowArchived] = useState(false);
+  useProjectListEvents();
   const listHeading = useRef<HTMLHeadingElement>(null);
   const projects = useQuery({
     ...trpc.projects.list.queryOptions({ includeArchived: showArchived }),

@@ -1,5 +1,6 @@
-// The projects page against a real API: whose each project is, for an admin who sees them all.
-import { screen, within } from '@testing-library/react';
+// The projects page against a real API: live like the board (invites, renames and archives by
+// others show without a reload), and whose each project is, for an admin who sees them all.
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { adminToken, renderApp, signUp } from '../test/support';
 
@@ -38,5 +39,33 @@ describe('the projects page', () => {
     const row = (await screen.findByRole('link', { name: mine.name })).closest('li');
     expect(row).not.toHaveTextContent('Owned by');
     expect(screen.queryByText(/^Inbox of/)).toBeNull();
+  });
+
+  it('follows invites, renames, archives and removals by others without a reload', async () => {
+    const ada = await signUp('Ada');
+    const bob = await signUp('Bob');
+    renderApp('/', bob.token);
+    expect(await screen.findByRole('link', { name: 'Inbox' })).toBeVisible();
+
+    const garage = await ada.api.projects.create.mutate({ name: 'Garage door' });
+    await ada.api.members.add.mutate({ projectId: garage.id, email: bob.email, role: 'editor' });
+    expect(await screen.findByRole('link', { name: 'Garage door' })).toBeVisible();
+    const row = screen.getByRole('link', { name: 'Garage door' }).closest('li');
+    expect(row && within(row).getByText('Editor')).toBeVisible();
+
+    await ada.api.projects.update.mutate({ id: garage.id, name: 'Garage door motor' });
+    expect(await screen.findByRole('link', { name: 'Garage door motor' })).toBeVisible();
+    await ada.api.projects.archive.mutate({ id: garage.id, archived: true });
+    await waitFor(() => {
+      expect(screen.queryByRole('link', { name: 'Garage door motor' })).toBeNull();
+    });
+
+    const shed = await ada.api.projects.create.mutate({ name: 'Shed' });
+    await ada.api.members.add.mutate({ projectId: shed.id, email: bob.email, role: 'viewer' });
+    expect(await screen.findByRole('link', { name: 'Shed' })).toBeVisible();
+    await ada.api.members.remove.mutate({ projectId: shed.id, userId: bob.user.id });
+    await waitFor(() => {
+      expect(screen.queryByRole('link', { name: 'Shed' })).toBeNull();
+    });
   });
 });

@@ -1,0 +1,123 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import * as db from '@taskboard/db';
+import type { ProjectEvent } from '@taskboard/schema';
+import type { AppDeps } from '../deps';
+import type { Unsubscribe } from '../events/bus';
+import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
+import { authedProcedure, router } from '../trpc';
+import { lastEventIdSchema } from './events';
+
+/** The events that change a user's project list (what `events.myProjects` yields). */
+export type ProjectListEvent = Extract<
+  ProjectEvent,
+  {
+    type:
+      'member.added' | 'member.updated' | 'member.removed' | 'project.updated' | 'project.deleted';
+  }
+>;
+
+function isProjectListEvent(event: ProjectEvent): event is ProjectListEvent {
+  return event.type.startsWith('member.') || event.type.startsWith('project.');
+}
+
+/** The member an event is about, for membership events. */
+function memberOf(event: ProjectListEvent): string | null {
+  switch (event.type) {
+    case 'member.added':
+    case 'member.updated':
+      return event.payload.member.userId;
+    case 'member.removed':
+      return event.payload.userId;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Live: the user's own channel (their membership events, addressed to them) and the channel
+ * of each project they belong to (renames, archives, deletions). Project channels are joined
+ * and left as the user's memberships come and go, whether the membership event arrived live
+ * or from the log.
+ */
+function projectListChannels(deps: AppDeps, userId: string) {
+  const projects = new Map<string, Unsubscribe>();
+  let push: ((item: ProjectEvent | 'resync') => void) | null = null;
+  const follow = (projectId: string) => {
+    if (projects.has(projectId)) return;
+    projects.set(
+      projectId,
+      deps.bus.subscribeProject(projectId, (event) => {
+        if (event.type === 'project.updated' || event.type === 'project.deleted') push?.(event);
+      }),
+    );
+  };
+  const leave = (projectId: string) => {
+    projects.get(projectId)?.();
+    projects.delete(projectId);
+  };
+  /** Keeps the joined channels in step with a membership change seen in the stream. */
+  const apply = (event: ProjectListEvent) => {
+    if (event.type === 'member.added' && memberOf(event) === userId) follow(event.projectId);
+    if (event.type === 'member.removed' && memberOf(event) === userId) leave(event.projectId);
+    if (event.type === 'project.deleted') leave(event.projectId);
+  };
+  const listen =
+    (projectIds: Iterable<string>): EventSource['listen'] =>
+    (sink) => {
+      push = sink;
+      for (const projectId of projectIds) follow(projectId);
+      const stopUser = deps.bus.subscribeUser(userId, (event) => {
+        if (isProjectListEvent(event) && memberOf(event) === userId) sink(event);
+      });
+      const stopResync = deps.bus.onResync(() => {
+        sink('resync');
+      });
+      return () => {
+        push = null;
+        stopUser();
+        stopResync();
+        for (const stop of projects.values()) stop();
+        projects.clear();
+      };
+    };
+  return { listen, apply };
+}
+
+/**
+ * `events.myProjects`: what changes the caller's project list, replayed from `lastEventId`,
+ * then live: being added to a project, a role change, being removed (addressed to them), and
+ * renames, archives and deletions of projects they are a member of. Authorization is the
+ * membership itself: a project's events reach the caller only while they belong to it (its
+ * channel is left on their `member.removed`, and the log replay joins today's memberships).
+ */
+export const projectListEventsRouter = router({
+  myProjects: authedProcedure
+    .input(z.object({ lastEventId: lastEventIdSchema }).default({}))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { deps } = ctx;
+      const { user } = ctx.auth;
+      // Like the other feeds, it waits through a database outage instead of ending.
+      const untilAvailable = <T>(read: () => Promise<T>) =>
+        retryWhileUnavailable(read, { isUnavailable: db.isDatabaseUnavailable, signal });
+      const start = input.lastEventId ?? (await untilAvailable(() => db.latestEventId(deps.db)));
+      // Read after `start`: a membership that changes in between is in the log replay.
+      const member = await untilAvailable(() =>
+        db.listProjects(deps.db, user.id, { includeArchived: true }),
+      );
+      const channels = projectListChannels(deps, user.id);
+      const source: EventSource = {
+        listen: channels.listen(member.map((project) => project.id)),
+        readAfter: (afterId, limit) =>
+          db.listProjectListEventsAfter(deps.db, user.id, afterId, limit),
+        // Several streams joined: no one chain to find gaps by; the bus's resync re-reads.
+        previousOf: () => null,
+        isUnavailable: db.isDatabaseUnavailable,
+      };
+      for await (const event of followEvents(source, start, signal)) {
+        if (!isProjectListEvent(event)) continue;
+        channels.apply(event);
+        yield tracked(String(event.id), event);
+      }
+    }),
+});
