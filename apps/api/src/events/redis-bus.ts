@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -23,19 +24,31 @@ const revokedSchema = z.array(z.string());
 export const BUS_HEARTBEAT_MS = 500;
 /** A ping unanswered this long marks the bus unhealthy (the log is read meanwhile). */
 export const BUS_HEARTBEAT_TIMEOUT_MS = 1_000;
+/**
+ * A peer instance unheard for this long may be cut off from Redis: what it publishes is lost
+ * to us, so this instance reads the log meanwhile (it is in the log). About 2.5 heartbeats.
+ */
+export const PEER_SILENT_MS = 1_250;
+/** A peer unheard for this long (it crashed, or was stopped without saying so) is forgotten. */
+const PEER_FORGET_MS = 60_000;
+/** Heartbeats: each instance announces itself, so the others can tell when it goes silent. */
+const ALIVE_CHANNEL = 'bus:alive';
+const aliveSchema = z.object({ id: z.string(), leaving: z.boolean().optional() });
 /** Revocations kept for re-sending while Redis cannot be reached; the periodic session re-check covers any beyond. */
 const MAX_PENDING_REVOCATIONS = 10_000;
 
 export interface RedisBusOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  peerSilentMs?: number;
 }
 
 /**
  * The event bus across API instances: Redis pub/sub, one channel per project and one per
  * user, subscribed while this instance has a listener on it. Pub/sub loses what is published
  * while a connection is down, so the bus tracks its health (connection state, a heartbeat
- * ping on both connections, failed publishes): while unhealthy, the log fallback reads new
+ * on both connections, failed publishes, and whether every peer instance is still heard:
+ * one cut off from Redis publishes into the void): while unhealthy, the log fallback reads new
  * events from the database; once healthy again, every instance that may have missed messages
  * is told to resync (its subscriptions re-read the event log from the last id they
  * delivered), and revocations that could not be announced are announced then.
@@ -48,6 +61,10 @@ export function createRedisBus(
 ): EventBus {
   const heartbeatMs = options.heartbeatMs ?? BUS_HEARTBEAT_MS;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? BUS_HEARTBEAT_TIMEOUT_MS;
+  const peerSilentMs = options.peerSilentMs ?? PEER_SILENT_MS;
+  const instanceId = randomUUID();
+  /** Peer instance id → when its last heartbeat arrived. */
+  const peers = new Map<string, number>();
   const local = createLocalFanOut();
   // A connection in subscriber mode can do nothing else: it gets its own.
   const subscriber = redis.duplicate();
@@ -60,7 +77,8 @@ export function createRedisBus(
     const channel = fullChannel.slice(prefix.length);
     try {
       const parsed: unknown = JSON.parse(message);
-      if (channel === RESYNC_CHANNEL) local.emitResync();
+      if (channel === ALIVE_CHANNEL) heardPeer(aliveSchema.parse(parsed));
+      else if (channel === RESYNC_CHANNEL) local.emitResync();
       else if (channel === REVOKED_CHANNEL) local.emitRevoked(revokedSchema.parse(parsed));
       else local.emitEvent(channel, projectEventSchema.parse(parsed));
     } catch (error) {
@@ -72,6 +90,7 @@ export function createRedisBus(
   let subscriberReady = false;
   let subscriberAnswers = true;
   let publisherAnswers = true;
+  let peersHeard = true;
   let healthy = false;
   /** A publish failed: other instances missed events and must be told to resync. */
   let othersMissedEvents = false;
@@ -79,7 +98,7 @@ export function createRedisBus(
   const healthListeners = new Set<(healthy: boolean) => void>();
 
   function updateHealth() {
-    const now = subscriberReady && subscriberAnswers && publisherAnswers;
+    const now = subscriberReady && subscriberAnswers && publisherAnswers && peersHeard;
     if (now === healthy) return;
     healthy = now;
     if (now) recovered();
@@ -126,8 +145,28 @@ export function createRedisBus(
     });
   });
 
-  /** Pings a connection; answers whether it replied in time. */
-  async function answers(connection: Redis): Promise<boolean> {
+  function heardPeer(message: z.infer<typeof aliveSchema>) {
+    if (message.id === instanceId) return;
+    if (message.leaving) peers.delete(message.id);
+    else peers.set(message.id, performance.now());
+  }
+
+  /** Whether every peer heard lately is still heard; the long silent ones are forgotten. */
+  function everyPeerHeard(): boolean {
+    const at = performance.now();
+    let heard = true;
+    for (const [id, lastAt] of peers) {
+      if (at - lastAt > PEER_FORGET_MS) peers.delete(id);
+      else if (at - lastAt > peerSilentMs) heard = false;
+    }
+    return heard;
+  }
+
+  const announce = (leaving = false) =>
+    redis.publish(key(ALIVE_CHANNEL), JSON.stringify({ id: instanceId, leaving }));
+
+  /** Runs a round trip; answers whether it replied in time. */
+  async function answers(roundTrip: () => Promise<unknown>): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((resolve) => {
       timer = setTimeout(() => {
@@ -136,7 +175,7 @@ export function createRedisBus(
     });
     try {
       return await Promise.race([
-        connection.ping().then(
+        roundTrip().then(
           () => true,
           () => false,
         ),
@@ -151,13 +190,17 @@ export function createRedisBus(
   const heartbeat = setInterval(() => {
     if (beating) return;
     beating = true;
-    void Promise.all([answers(subscriber), answers(redis)]).then(([sub, main]) => {
-      beating = false;
-      subscriberAnswers = sub;
-      publisherAnswers = main;
-      updateHealth();
-      if (healthy) resendRevocations();
-    });
+    // The main connection's round trip is this instance's own heartbeat to the others.
+    void Promise.all([answers(() => subscriber.ping()), answers(() => announce())]).then(
+      ([sub, main]) => {
+        beating = false;
+        subscriberAnswers = sub;
+        publisherAnswers = main;
+        peersHeard = everyPeerHeard();
+        updateHealth();
+        if (healthy) resendRevocations();
+      },
+    );
   }, heartbeatMs);
   heartbeat.unref();
 
@@ -196,7 +239,7 @@ export function createRedisBus(
   }
 
   // Always listening: these channels concern every instance.
-  for (const channel of [RESYNC_CHANNEL, REVOKED_CHANNEL]) subscribed.add(channel);
+  for (const channel of [ALIVE_CHANNEL, RESYNC_CHANNEL, REVOKED_CHANNEL]) subscribed.add(channel);
 
   return {
     publish(events) {
@@ -225,10 +268,12 @@ export function createRedisBus(
         healthListeners.delete(listener);
       };
     },
-    close: () => {
+    async close() {
       clearInterval(heartbeat);
       healthListeners.clear();
-      return closeRedis(subscriber);
+      // So that the others do not take this instance's silence for a cut-off.
+      if (healthy) await answers(() => announce(true));
+      await closeRedis(subscriber);
     },
   };
 }
