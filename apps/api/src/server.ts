@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket from '@fastify/websocket';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -33,6 +32,7 @@ import {
 } from './http/error-contract';
 import { registerHealthRoutes } from './http/health';
 import { registerHttpSubscriptionRefusal } from './http/http-subscriptions';
+import { registerSecurityHeaders } from './http/security-headers';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { closeRedis, connectRedis, createRedisBreaker } from './redis';
 import { redisRateLimitStore } from './http/rate-limit-store';
@@ -166,7 +166,7 @@ export async function buildServer(
   };
 
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet);
+  await registerSecurityHeaders(app);
   await app.register(fastifyCors, { origin: config.allowedOrigins, credentials: true });
   await app.register(fastifyRateLimit, {
     max: config.rateLimitMax,

@@ -346,3 +346,34 @@ describe('/metrics is not public', () => {
     }
   });
 });
+
+describe('Content-Security-Policy', () => {
+  const directives = (response: Raw) =>
+    String(response.headers['content-security-policy'] ?? '')
+      .split(';')
+      .map((directive) => directive.trim());
+
+  it('does not upgrade requests of a page served over plain HTTP (its assets are http too)', async () => {
+    const page = await raw(server, '/', {
+      headers: { accept: 'text/html', host: 'taskboard.test' },
+    });
+    expect(directives(page)).toContain("default-src 'self'");
+    expect(directives(page)).not.toContain('upgrade-insecure-requests');
+  });
+
+  it('upgrades them when the page was served over https (a TLS proxy, behind TRUST_PROXY)', async () => {
+    const proxied = await startServer(database, { env: { TRUST_PROXY: 'true' } });
+    try {
+      const headers = { accept: 'text/html', 'x-forwarded-proto': 'https' };
+      expect(directives(await raw(proxied, '/', { headers }))).toContain(
+        'upgrade-insecure-requests',
+      );
+      // The header of an untrusted client is not believed.
+      expect(directives(await raw(server, '/', { headers }))).not.toContain(
+        'upgrade-insecure-requests',
+      );
+    } finally {
+      await proxied.close();
+    }
+  });
+});
