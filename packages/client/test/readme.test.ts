@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tsx } from '@taskboard/api/testing';
+import { apiDir } from '@taskboard/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startApi, type RunningApi } from './support/server';
@@ -68,7 +68,9 @@ interface Ran {
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
+    // Within the test's own time: a block that never exits is killed and fails the test.
+    const options = { cwd, env, timeout: 45_000, killSignal: 'SIGKILL' as const };
+    execFile(command, args, options, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -125,9 +127,11 @@ describe("README.md's command blocks", () => {
     // An app with the package installed: node_modules/@taskboard/client is this package.
     await mkdir(join(work, 'app/node_modules/@taskboard'), { recursive: true });
     await symlink(packageDir, join(work, 'app/node_modules/@taskboard/client'));
+    // TypeScript run as a reader would (tsx), by node itself: a hang is killed with it.
+    await symlink(join(apiDir, 'node_modules/tsx'), join(work, 'app/node_modules/tsx'));
     await writeFile(join(work, 'app/package.json'), JSON.stringify({ type: 'module' }));
     await writeFile(join(work, 'app/main.ts'), asPrinted(block.code));
-    const ran = await run(tsx, ['main.ts'], join(work, 'app'), env);
+    const ran = await run(process.execPath, ['--import', 'tsx', 'main.ts'], join(work, 'app'), env);
     expect(ran).toEqual({
       code: 0,
       stdout: 'live: task.updated\nchanged meanwhile; now at version 2\n',
