@@ -15,7 +15,7 @@ import { createSignInThrottle } from './auth/sign-in-throttle';
 import type { Config } from './config';
 import { createHttpContext, createWsContext } from './context';
 import type { AppDeps } from './deps';
-import { appErrorOf } from './errors';
+import { appErrorOf, unavailableErrorOf } from './errors';
 import { createInProcessBus } from './events/bus';
 import { databaseEventLog, withLogFallback } from './events/log-fallback';
 import { createRedisBus } from './events/redis-bus';
@@ -34,7 +34,7 @@ import { registerHealthRoutes } from './http/health';
 import { registerHttpSubscriptionRefusal } from './http/http-subscriptions';
 import { registerSecurityHeaders } from './http/security-headers';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
-import { closeRedis, connectRedis, createRedisBreaker } from './redis';
+import { closeRedis, connectRedis, createOutageWarning, createRedisBreaker } from './redis';
 import { redisRateLimitStore } from './http/rate-limit-store';
 import { scheduleSessionCleanup } from './auth/session-cleanup';
 import { appRouter, type AppRouter } from './router';
@@ -99,6 +99,11 @@ export async function buildServer(
       },
     });
   if (!options.database) app.addHook('onClose', () => database.close());
+  // An outage answers every request 503 (errors.ts): said once per 30 s, not once per request.
+  const warnUnavailable = createOutageWarning(
+    app.log,
+    'database unavailable: answering 503 SERVICE_UNAVAILABLE',
+  );
   await migrateToLatest(database.db);
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, app.log) : undefined;
@@ -192,6 +197,8 @@ export async function buildServer(
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {
           req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        } else if (unavailableErrorOf(error)) {
+          warnUnavailable(error, { path });
         }
       },
       responseMeta({ errors }) {
