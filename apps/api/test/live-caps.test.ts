@@ -76,7 +76,7 @@ describe('live connection caps', () => {
     const fourth = live(capped, ada.token);
     recordProject(fourth.api, { projectId: project.id, lastEventId: 0 });
     await expect.poll(() => fourth.closeCodes[0]).toBe(CLOSE_TOO_MANY_CONNECTIONS);
-    fourth.close();
+    await fourth.close();
 
     const bobs = live(capped, bob.token);
     const bobSees = recordProject(bobs.api, { projectId: project.id, lastEventId: 0 });

@@ -122,8 +122,11 @@ function overHttp(server: TestServer, token: string, projectId: string): Transpo
     .then(async (response) => {
       if (!response.ok || !response.body) return;
       const decoder = new TextDecoder();
-      for await (const chunk of response.body) {
-        const text = decoder.decode(chunk, { stream: true });
+      const reader = response.body.getReader();
+      for (;;) {
+        const chunk: { done: boolean; value?: unknown } = await reader.read();
+        if (chunk.done || !(chunk.value instanceof Uint8Array)) return;
+        const text = decoder.decode(chunk.value, { stream: true });
         for (const match of text.matchAll(/"title":"([^"]+)"/g)) {
           if (match[1] !== undefined) titles.push(match[1]);
         }
@@ -142,7 +145,7 @@ type Revocation = 'auth.logout' | 'auth.logoutAll' | 'auth.revokeSession';
 
 describe('revoking a session ends its subscriptions on every transport and instance', () => {
   for (const revocation of ['auth.logout', 'auth.logoutAll', 'auth.revokeSession'] as const) {
-    it(`${revocation}`, async () => {
+    it(revocation, async () => {
       const [first] = instances;
       if (!first) throw new Error('no instance');
       const ada = await signUp(first, 'Revoked');
