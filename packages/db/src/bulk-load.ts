@@ -131,6 +131,10 @@ export async function bulkLoadTasks(db: Executor, options: BulkLoadOptions): Pro
   const now = Date.now();
   const day = 86_400_000;
   for (let start = 0; start < options.count; start += batchSize) {
+    // PGlite runs on this thread and its queries settle as microtasks: without a turn of the
+    // event loop between batches, an API running this (db:bulk-load while it holds DATA_DIR)
+    // would answer nothing until the whole load is done.
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     const rows: TaskSeed[] = [];
     for (let i = start; i < Math.min(start + batchSize, options.count); i++) {
       const status = statuses[i] ?? 'todo';
