@@ -4,6 +4,7 @@ import type { ReactElement } from 'react';
 import { useCurrentUser } from './auth/session';
 import { appErrorOf } from './errors';
 import { useTRPC } from './trpc';
+import { ServiceBanner } from './ui/ServiceBanner';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useToast } from './ui/toast';
 
@@ -63,6 +64,7 @@ export function AppShell(): ReactElement {
           </button>
         </div>
       </header>
+      <ServiceBanner />
       <main id="main" className="shell-main">
         <Outlet />
       </main>

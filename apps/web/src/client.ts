@@ -11,6 +11,14 @@ import {
 import type { AppRouter } from '@taskboard/api';
 import { appErrorOf } from './errors';
 import { trackSocket } from './live/connection';
+import {
+  availability,
+  availabilityLink,
+  databaseIsBack,
+  isServiceUnavailable,
+  retryDelayMs,
+  UNAVAILABLE_WRITE_TRIES,
+} from './service/availability';
 
 export type TaskboardClient = TRPCClient<AppRouter>;
 
@@ -41,9 +49,11 @@ export function createBrowserClient({
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
   });
   trackSocket(socket);
+  availability.setProbe(() => databaseIsBack(origin));
   return createTRPCClient<AppRouter>({
     links: [
       ...links,
+      availabilityLink(),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: socket }),
@@ -62,12 +72,25 @@ export function createAppQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 30_000,
-        // Errors of the contract that a retry cannot fix are shown at once.
+        // Errors of the contract that a retry cannot fix are shown at once; a server whose
+        // database is down is waited for (the banner says so) as long as a write would be.
         retry: (failures, error) => {
+          if (isServiceUnavailable(error)) return failures < UNAVAILABLE_WRITE_TRIES;
           const code = appErrorOf(error).code;
           if (code !== 'INTERNAL_SERVER_ERROR' && code !== 'TOO_MANY_REQUESTS') return false;
           return failures < 2;
         },
+        retryDelay: (failures, error) =>
+          isServiceUnavailable(error)
+            ? retryDelayMs(error)
+            : Math.min(1_000 * 2 ** failures, 30_000),
+      },
+      mutations: {
+        // SERVICE_UNAVAILABLE: nothing was written (the database is down). The write stays on
+        // screen and is sent again after Retry-After, instead of being undone with a toast.
+        retry: (failures, error) =>
+          isServiceUnavailable(error) && failures < UNAVAILABLE_WRITE_TRIES,
+        retryDelay: (_failures, error) => retryDelayMs(error),
       },
     },
   });

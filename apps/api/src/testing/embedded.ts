@@ -1,6 +1,6 @@
 // An API in this process on a fresh embedded database, for the suites of other packages
 // (the client's, the web app's components) that need a real server. `@taskboard/api/testing/embedded`.
-import { setUserRole } from '@taskboard/db';
+import { createDatabase, setUserRole, type DatabaseHandle } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import type { UserRole } from '@taskboard/schema';
 import { loadConfig } from '../config';
@@ -17,6 +17,18 @@ export interface EmbeddedApi {
 /** Listens on an ephemeral loopback port; `env` adds configuration (e.g. `ALLOWED_ORIGINS`). */
 export async function startEmbeddedApi(env: Record<string, string> = {}): Promise<EmbeddedApi> {
   const database = await createDisposableDatabase({ engine: 'pglite' });
+  return startApiOn(database, env, () => database.dispose());
+}
+
+/**
+ * The same API on a database the caller made (a PostgreSQL reached through a proxy a fault
+ * test can cut, say); `dispose` runs after the server closed.
+ */
+export async function startApiOn(
+  database: DatabaseHandle,
+  env: Record<string, string>,
+  dispose: () => Promise<void>,
+): Promise<EmbeddedApi> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -34,7 +46,27 @@ export async function startEmbeddedApi(env: Record<string, string> = {}): Promis
     setRole: (userId, role) => setUserRole(database.db, userId, role),
     async close() {
       await app.close();
-      await database.dispose();
+      await dispose();
     },
   };
+}
+
+/**
+ * The same API on a fresh database of the PostgreSQL server at `serverUrl`, reached at the
+ * address `reach` gives for it (a proxy a fault test can cut, say: the database goes down for
+ * this API alone). Migrated directly; dropped on close.
+ */
+export async function startApiOnPostgres(
+  serverUrl: string,
+  env: Record<string, string>,
+  reach: (direct: URL) => URL,
+): Promise<EmbeddedApi> {
+  const database = await createDisposableDatabase({ engine: 'postgres', serverUrl });
+  const handle = createDatabase({
+    databaseUrl: reach(new URL(database.url ?? serverUrl)).toString(),
+  });
+  return startApiOn(handle, env, async () => {
+    await handle.close();
+    await database.dispose();
+  });
 }

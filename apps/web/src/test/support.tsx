@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
 import { createMemoryHistory } from '@tanstack/react-router';
 import { render, screen, type RenderResult } from '@testing-library/react';
 import { createTRPCClient, httpBatchLink, type TRPCLink } from '@trpc/client';
@@ -6,7 +6,7 @@ import { observable, type Unsubscribable } from '@trpc/server/observable';
 import { inject } from 'vitest';
 import type { AppRouter } from '@taskboard/api';
 import { App } from '../App';
-import { createBrowserClient } from '../client';
+import { createAppQueryClient, createBrowserClient } from '../client';
 
 export const apiUrl = inject('apiUrl');
 /** A global admin on the test API. */
@@ -14,23 +14,39 @@ export const adminToken = inject('adminToken');
 const PASSWORD = 'correct horse battery staple';
 let counter = 0;
 
+/** The second test API, whose database a test can take down (`cutDatabase`). */
+export const faultyApiUrl = inject('faultyApiUrl');
+const faultControlUrl = inject('faultControlUrl');
+
 /** The real tRPC client as another app (or another person) would use it. */
-export function apiClient(token: string) {
+export function apiClient(token: string, at: string = apiUrl) {
   return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({ url: `${apiUrl}/trpc`, headers: { authorization: `Bearer ${token}` } }),
-    ],
+    links: [httpBatchLink({ url: `${at}/trpc`, headers: { authorization: `Bearer ${token}` } })],
   });
 }
 
-/** Registers a fresh user on the test API. */
-export async function signUp(name: string) {
+/** Registers a fresh user on the test API (or on the one at `at`). */
+export async function signUp(name: string, at: string = apiUrl) {
   counter += 1;
   const email = `${name.toLowerCase()}-${counter}-${Date.now()}@example.com`;
   const signedIn = await createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${apiUrl}/trpc` })],
+    links: [httpBatchLink({ url: `${at}/trpc` })],
   }).auth.register.mutate({ email, name, password: PASSWORD });
-  return { ...signedIn, email, api: apiClient(signedIn.token) };
+  return { ...signedIn, email, api: apiClient(signedIn.token, at) };
+}
+
+/**
+ * Takes the faulty API's PostgreSQL away (its connections reset, new ones refused) or gives
+ * it back: for that API the database is down, and it answers SERVICE_UNAVAILABLE.
+ */
+export async function cutDatabase(): Promise<void> {
+  const response = await fetch(`${faultControlUrl}/cut`, { method: 'POST' });
+  if (!response.ok) throw new Error(`cut answered ${response.status}`);
+}
+
+export async function restoreDatabase(): Promise<void> {
+  const response = await fetch(`${faultControlUrl}/restore`, { method: 'POST' });
+  if (!response.ok) throw new Error(`restore answered ${response.status}`);
 }
 
 /**
@@ -101,10 +117,15 @@ export function renderApp(
   path: string,
   token: string,
   links: TRPCLink<AppRouter>[] = [],
+  origin: string = apiUrl,
 ): RenderResult & { history: ReturnType<typeof createMemoryHistory>; queryClient: QueryClient } {
   const history = createMemoryHistory({ initialEntries: [path] });
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const client = createBrowserClient({ origin: apiUrl, token, links });
+  // The app's own cache settings (writes retried while the server is unavailable), with
+  // failed reads shown at once.
+  const queryClient = createAppQueryClient();
+  const defaults = queryClient.getDefaultOptions();
+  queryClient.setDefaultOptions({ ...defaults, queries: { ...defaults.queries, retry: false } });
+  const client = createBrowserClient({ origin, token, links });
   return {
     ...render(<App client={client} queryClient={queryClient} history={history} />),
     history,
