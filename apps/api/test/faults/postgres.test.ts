@@ -248,3 +248,38 @@ describe('PostgreSQL stopped and started again under writers', () => {
     expect(ready.status).toBe(200);
   });
 });
+
+describe('one instance cut off from PostgreSQL (TCP proxy reset), the other not', () => {
+  it('the cut one answers 503 and serves again when restored; the other serves throughout', async () => {
+    const proxy = await faults.proxy(pg.port);
+    const cut = await faults.api({ DATABASE_URL: proxy.url(pg.url()) }, { output: 'capture' });
+    const { token } = await register(api.url, 'Two');
+    const projectId = await createProject(api.url, token, 'Split');
+    const create = (url: string, title: string) =>
+      trpcCall(url, 'tasks.create', { projectId, title }, { token });
+    expect((await create(cut.url, 'before')).status).toBe(200);
+
+    proxy.cut();
+    const duringCut = await create(cut.url, 'during');
+    const other = await create(api.url, 'elsewhere');
+    const ready = await readiness(cut.url);
+    proxy.restore();
+    await waitUntil(
+      async () => (await create(cut.url, 'after')).status === 200,
+      'the cut instance to serve again',
+    );
+
+    expect(cut.running(), cut.output()).toBe(true);
+    expectAlive();
+    expect({ status: duringCut.status, appCode: duringCut.appCode }).toEqual({
+      status: 503,
+      appCode: 'SERVICE_UNAVAILABLE',
+    });
+    expect(Number(duringCut.retryAfter)).toBeGreaterThan(0);
+    expect(other.status).toBe(200);
+    expect({ status: ready.status, database: ready.database }).toEqual({
+      status: 503,
+      database: 'down',
+    });
+  });
+});
