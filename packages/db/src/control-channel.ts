@@ -230,7 +230,15 @@ export async function runCommandScript<A>(command: DatabaseCommand<A>, args: A):
   if (embeddedOnDisk) {
     const holder = dataDirHolder(resolve(dataDir));
     if (holder) {
-      const exitCode = await sendCommand(dataDir, command.name, args, consoleOutput);
+      const exitCode = await sendCommand(dataDir, command.name, args, consoleOutput).catch(
+        (error: unknown) => {
+          // The API stopped (or died) mid-command: say so in one line, not with a stack.
+          console.error(
+            `The API (process ${holder.pid}) stopped before answering: ${String(error)}`,
+          );
+          return 1;
+        },
+      );
       if (exitCode === undefined) {
         console.error(new DataDirInUseError(dataDir, holder).message);
         process.exitCode = 1;

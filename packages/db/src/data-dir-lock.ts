@@ -17,7 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 
 /** The lock file, inside the data directory (PostgreSQL ignores files it does not know). */
@@ -75,7 +75,7 @@ function bootId(): string | null {
 
 function describeSelf(): string {
   const args = process.argv.slice(1).map((arg) => arg.replace(process.cwd() + '/', ''));
-  const command = [process.argv0, ...args].join(' ');
+  const command = [basename(process.argv0), ...args].join(' ');
   return command.length > 120 ? `${command.slice(0, 117)}…` : command;
 }
 
