@@ -33,9 +33,10 @@ export async function createDisposableDatabase(
   }
   if (!options.serverUrl) {
     throw new Error(
-      'TEST_DATABASE_URL is not set. The suites run on PostgreSQL too: point it at a server ' +
-        'where this user may CREATE DATABASE, e.g. ' +
-        'TEST_DATABASE_URL=postgres://taskboard:taskboard@127.0.0.1:5432/taskboard (docker compose up -d).',
+      'TEST_DATABASE_URL is not set. The suites run on PostgreSQL too: `pnpm test` sets it to ' +
+        'the machine’s own server when one answers; running a suite directly, point it at a ' +
+        'server where this user may CREATE DATABASE, e.g. ' +
+        'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres',
     );
   }
   const server = new URL(options.serverUrl);
