@@ -13,7 +13,7 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the API until `until` matches its output (or 30 s pass), then stops it. */
+/** Runs the API until `until` matches its output (or 60 s pass: a start on a busy machine), then stops it. */
 async function startUpOutput(inTerminal: boolean, until: RegExp): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'taskboard-ready-'));
   dirs.push(dir);
@@ -30,7 +30,7 @@ async function startUpOutput(inTerminal: boolean, until: RegExp): Promise<string
   });
   let output = '';
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 30_000);
+    const timer = setTimeout(resolve, 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (until.test(output)) {
@@ -50,7 +50,7 @@ async function startUpOutput(inTerminal: boolean, until: RegExp): Promise<string
 describe('the ready line', () => {
   it(
     'in a terminal, says where the board is and how to get a demo board',
-    { timeout: 60_000 },
+    { timeout: 90_000 },
     async () => {
       const output = await startUpOutput(true, /Taskboard is ready[^\n]*\n/);
       expect(output).toContain(
@@ -60,7 +60,7 @@ describe('the ready line', () => {
     },
   );
 
-  it('elsewhere (a log file, a service), keeps to the JSON log', { timeout: 60_000 }, async () => {
+  it('elsewhere (a log file, a service), keeps to the JSON log', { timeout: 90_000 }, async () => {
     const output = await startUpOutput(false, /Server listening/);
     expect(output).toMatch(/^\{.*"msg":"Server listening at http:\/\/127\.0\.0\.1:PORT"\}$/m);
     expect(output).not.toContain('Taskboard is ready');
