@@ -143,19 +143,22 @@ export async function serveCommands(
     });
   });
   // The socket file is created with the umask's mode: a private umask for the bind, so there is
-  // no moment when another user could connect, and chmod after, to be explicit.
+  // no moment when another user could connect, and chmod after, to be explicit. listen() binds
+  // synchronously (outside a cluster worker), so the umask is restored before anything else runs.
+  const listening = new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
   const umask = process.umask(0o177);
   try {
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolveListen();
-      });
-    });
+    server.listen(path);
   } finally {
     process.umask(umask);
   }
+  await listening;
   chmodSync(path, 0o600);
   return {
     close: () =>
