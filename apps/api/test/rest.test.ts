@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { sql } from 'kysely';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { taskSchema } from '@taskboard/schema';
 import { restRoutes } from '../src/rest/routes';
@@ -512,8 +513,8 @@ describe('CSRF: the same rules as /trpc', () => {
   });
 });
 
-describe('INTERNAL_SERVER_ERROR', () => {
-  it('answers 500 with the contract body and nothing of the failure inside', async () => {
+describe('INTERNAL_SERVER_ERROR and SERVICE_UNAVAILABLE', () => {
+  it('an unexpected failure answers 500 with the contract body and nothing of it inside; a database that is gone answers 503 with Retry-After', async () => {
     const ownDatabase = await createTestDatabase();
     const own = await startServer(ownDatabase);
     try {
@@ -528,20 +529,31 @@ describe('INTERNAL_SERVER_ERROR', () => {
       });
       expect(answer.status).toBe(201);
       const { token } = signedInSchema.parse(await answer.json());
-      await ownDatabase.close(); // the database goes away under a running server
-      const failed = await fetch(`${own.url}/api/v1/projects`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Lost' }),
-      });
-      const answer500 = await answerOf(failed);
+      const createProject = () =>
+        fetch(`${own.url}/api/v1/projects`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Lost' }),
+        });
+      // A failure nobody expects: the database refuses every new project.
+      await sql`alter table projects add constraint doomed check (false) not valid`.execute(
+        ownDatabase.db,
+      );
+      const answer500 = await answerOf(await createProject());
       const text = JSON.stringify(answer500.body);
       const error = errorOf(answer500, 500);
       expect(error).toMatchObject({
         code: 'INTERNAL_SERVER_ERROR',
         message: 'Internal server error',
       });
-      expect(text).not.toMatch(/sql|select|insert|stack|at \w+ \(|pglite|postgres/i);
+      expect(text).not.toMatch(/sql|select|insert|stack|at \w+ \(|pglite|postgres|doomed/i);
+
+      await ownDatabase.close(); // the database goes away under a running server
+      const gone = await createProject();
+      const answer503 = await answerOf(gone);
+      expect(errorOf(answer503, 503).code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(gone.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(JSON.stringify(answer503.body)).not.toMatch(/sql|stack|pglite|postgres/i);
     } finally {
       await own.close();
       await ownDatabase.dispose().catch(() => undefined);
