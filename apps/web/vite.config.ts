@@ -13,6 +13,8 @@ export default defineConfig({
     proxy: {
       '/trpc': { target: API, ws: true, changeOrigin: false },
       '/api': { target: API },
+      // The board asks it whether the database is back after SERVICE_UNAVAILABLE.
+      '/readyz': { target: API },
     },
   },
   build: { sourcemap: true, target: 'es2022' },

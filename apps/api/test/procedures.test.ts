@@ -125,7 +125,11 @@ describe('projects', () => {
 
     const listed = await alice.api.projects.list.query();
     // A list row also says whose project it is (an admin's list holds everyone's Inboxes).
-    expect(listed).toContainEqual({ ...created, ownerName: alice.user.name });
+    expect(listed).toContainEqual({
+      ...created,
+      ownerName: alice.user.name,
+      ownerEmail: alice.user.email,
+    });
     expect(listed.filter((project) => project.isInbox).map((project) => project.name)).toEqual([
       'Inbox',
     ]);

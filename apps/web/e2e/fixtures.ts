@@ -23,6 +23,11 @@ export function bigBoard(): { owner: TestUser; projectId: string } {
   };
 }
 
+/** A global admin (made with `pnpm user:role` by the global setup). */
+export function adminUser(): TestUser {
+  return testUserSchema.parse(JSON.parse(process.env.WEB_E2E_ADMIN ?? 'null'));
+}
+
 /**
  * Gives a context `user`'s session: the same httpOnly cookie the app's sign-in sets, holding a
  * token from REST registration, so specs that are not about signing in skip the form.

@@ -13,6 +13,16 @@ const dbDir = join(repoDir, 'packages/db');
 /** The build under test: apps/web/dist, unless WEB_DIST_DIR names another. */
 const distDir = process.env.WEB_DIST_DIR ?? join(webDir, 'dist');
 
+/** `pnpm user:role` on the (stopped) API's data directory: no procedure makes an admin. */
+function makeAdmin(dataDir: string, email: string): void {
+  const done = spawnSync(
+    join(repoDir, 'apps/api/node_modules/.bin/tsx'),
+    ['src/scripts/set-role.ts', email, 'admin'],
+    { cwd: join(repoDir, 'apps/api'), env: { ...process.env, DATA_DIR: dataDir }, stdio: 'pipe' },
+  );
+  if (done.status !== 0) throw new Error(`user:role failed: ${done.stderr.toString()}`);
+}
+
 /**
  * The data layer's own bulk loader, run in its package (which owns kysely and PGlite) on the
  * API's data directory. It writes no events: nobody made these changes, the board just has them.
@@ -81,14 +91,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   let api;
   let owner;
   let project;
+  let admin;
   try {
     const first = await startApiProcess(env, port);
     try {
       owner = await registerUser(first.url, 'Bea Bulk');
       project = await createProject(first.url, owner, `${BIG_BOARD_TASKS} tasks`);
+      admin = await registerUser(first.url, 'Avery Admin');
     } finally {
       await first.stop();
     }
+    makeAdmin(dataDir, admin.email);
     const started = performance.now();
     bulkLoad(dataDir, project.id, owner.id);
     console.log(
@@ -104,6 +117,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.WEB_E2E_URL = api.url;
   process.env.WEB_E2E_BIG_USER = JSON.stringify(owner);
   process.env.WEB_E2E_BIG_PROJECT = project.id;
+  process.env.WEB_E2E_ADMIN = JSON.stringify(admin);
   return async () => {
     await api.stop();
     await rm(runDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { openBoard, openTask } from './board-helpers';
-import { DESKTOP, MOBILE, expect, test } from './fixtures';
+import { openBoard, openTask, taskDialog } from './board-helpers';
+import { adminUser, DESKTOP, MOBILE, expect, test } from './fixtures';
 import { addMember, createProject, createTasks, registerUser } from './rest-client';
 
 /** Artifacts for people to look at (git-ignored, like all of test-results). */
@@ -60,6 +60,14 @@ for (const [label, viewport] of [
         dueDate: soon(-10),
       },
       { title: 'Print calibration cubes', status: 'done', priority: 'low' },
+      // A title in a right-to-left script, and a due date of another year.
+      { title: 'معايرة السرير الساخن', priority: 'medium', assigneeId: mate.id },
+      {
+        title: 'Renew the filament dryer warranty',
+        status: 'done',
+        priority: 'low',
+        dueDate: '2024-01-10T00:00:00.000Z',
+      },
     ]);
 
     const page = await openAs(owner, { viewport });
@@ -67,5 +75,16 @@ for (const [label, viewport] of [
     await page.screenshot({ path: `${SCREENSHOTS}board-${label}.png`, fullPage: true });
     await openTask(page, 'Calibrate e-steps on the new extruder');
     await page.screenshot({ path: `${SCREENSHOTS}task-dialog-${label}.png`, fullPage: true });
+    // Typed, then Escape: the dialog asks before dropping it.
+    await taskDialog(page).getByLabel('Description').fill('Measured 96 mm: raise to 98.4');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('alertdialog', { name: 'Discard unsaved changes?' })).toBeVisible();
+    await page.screenshot({ path: `${SCREENSHOTS}task-discard-${label}.png`, fullPage: true });
+
+    // The admin's projects page: every user's Inbox, each saying whose it is.
+    const adminPage = await openAs(adminUser(), { viewport });
+    await adminPage.goto('/');
+    await expect(adminPage.getByText(`Inbox of ${owner.name}`).first()).toBeVisible();
+    await adminPage.screenshot({ path: `${SCREENSHOTS}projects-admin-${label}.png` });
   });
 }

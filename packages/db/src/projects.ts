@@ -107,14 +107,19 @@ export async function listProjects(
         .on('projectMembers.userId', '=', viewerId),
     )
     .selectAll('projects')
-    .select(['projectMembers.role', 'owner.name as ownerName']);
+    .select(['projectMembers.role', 'owner.name as ownerName', 'owner.email as ownerEmail']);
   if (!options.all) query = query.where('projectMembers.userId', '=', viewerId);
   if (!options.includeArchived) query = query.where('projects.status', '=', 'active');
   const rows = await query
     .orderBy((eb) => eb.fn('lower', ['projects.name']))
     .orderBy('projects.id')
     .execute();
-  return rows.map((row) => ({ ...toProject(row), role: row.role, ownerName: row.ownerName }));
+  return rows.map((row) => ({
+    ...toProject(row),
+    role: row.role,
+    ownerName: row.ownerName,
+    ownerEmail: row.ownerEmail,
+  }));
 }
 
 export interface ProjectChanges {

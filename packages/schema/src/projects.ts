@@ -35,9 +35,13 @@ export type ProjectWithRole = z.infer<typeof projectWithRoleSchema>;
 
 /**
  * A row of `projects.list`: also whose project it is, so a list holding other people's
- * projects (an admin's: every user's `Inbox`) tells them apart.
+ * projects (an admin's: every user's `Inbox`) tells them apart, even two owners of one name.
+ * (Members see each other's emails on the members page already.)
  */
-export const projectListItemSchema = projectWithRoleSchema.extend({ ownerName: z.string() });
+export const projectListItemSchema = projectWithRoleSchema.extend({
+  ownerName: z.string(),
+  ownerEmail: z.string(),
+});
 export type ProjectListItem = z.infer<typeof projectListItemSchema>;
 
 export const createProjectInputSchema = z.object({

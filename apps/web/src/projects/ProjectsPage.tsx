@@ -25,14 +25,23 @@ import '../pages.css';
 import { ROLE_LABELS } from '../members/roles';
 import { useProjectListEvents } from './useProjectListEvents';
 
-/** The personal Inbox first (it is where tasks without a project land), then the server's name order. */
-function inboxFirst(projects: readonly ProjectListItem[]): ProjectListItem[] {
-  return [...projects].sort((a, b) => Number(b.isInbox) - Number(a.isInbox));
+/**
+ * The viewer's own Inbox first (it is where tasks without a project land), then the server's
+ * name order; other people's Inboxes (an admin sees them all) by their owners' names.
+ */
+function inboxFirst(projects: readonly ProjectListItem[], viewerId: string | undefined) {
+  const own = (project: ProjectListItem) => project.isInbox && project.ownerId === viewerId;
+  return [...projects].sort(
+    (a, b) =>
+      Number(own(b)) - Number(own(a)) ||
+      (a.isInbox && b.isInbox ? a.ownerName.localeCompare(b.ownerName) : 0),
+  );
 }
 
 export function ProjectsPage(): ReactElement {
   const trpc = useTRPC();
   const [showArchived, setShowArchived] = useState(false);
+  const user = useCurrentUser();
   useProjectListEvents();
   const listHeading = useRef<HTMLHeadingElement>(null);
   const projects = useQuery({
@@ -46,8 +55,11 @@ export function ProjectsPage(): ReactElement {
         showArchived
           ? projects.data
           : projects.data.filter((project) => project.status === 'active'),
+        user?.id,
       )
     : [];
+  // With other people's Inboxes listed (an admin's list), the viewer's own says it is theirs.
+  const othersInboxes = shown.some((project) => project.isInbox && project.ownerId !== user?.id);
 
   return (
     <div className="page">
@@ -88,7 +100,12 @@ export function ProjectsPage(): ReactElement {
         ) : (
           <ul className="list project-list" aria-busy={projects.isPlaceholderData}>
             {shown.map((project) => (
-              <ProjectRow key={project.id} project={project} listHeading={listHeading} />
+              <ProjectRow
+                key={project.id}
+                project={project}
+                listHeading={listHeading}
+                markOwn={othersInboxes}
+              />
             ))}
           </ul>
         )}
@@ -121,9 +138,10 @@ function CreateProjectForm(): ReactElement {
       // Shown at once in every cached list, then confirmed by a refetch.
       queryClient.setQueriesData<ProjectListItem[]>(trpc.projects.list.pathFilter(), (old) =>
         old
-          ? [...old, { ...project, ownerName: user?.name ?? '' }].sort((a, b) =>
-              a.name.localeCompare(b.name),
-            )
+          ? [
+              ...old,
+              { ...project, ownerName: user?.name ?? '', ownerEmail: user?.email ?? '' },
+            ].sort((a, b) => a.name.localeCompare(b.name))
           : old,
       );
       void queryClient.invalidateQueries(trpc.projects.list.pathFilter());
@@ -172,9 +190,12 @@ function CreateProjectForm(): ReactElement {
 function ProjectRow({
   project,
   listHeading,
+  markOwn,
 }: {
   project: ProjectListItem;
   listHeading: RefObject<HTMLHeadingElement | null>;
+  /** Say "Your Inbox" on the viewer's own (when others' Inboxes are listed too). */
+  markOwn: boolean;
 }): ReactElement {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -264,12 +285,18 @@ function ProjectRow({
           {archived ? <span className="badge badge-archived">Archived</span> : null}
         </div>
         {/* Whose it is, unless it is the viewer's own: an admin sees every user's Inbox. */}
-        {project.ownerId === user?.id ? null : (
+        {project.ownerId !== user?.id ? (
           <p className="muted project-owner">
             {project.isInbox ? 'Inbox of ' : 'Owned by '}
             <bdi>{project.ownerName}</bdi>
+            {/* Two owners may share a name; an admin tells them apart by email. */}
+            {user?.role === 'admin' ? (
+              <span className="project-owner-email"> · {project.ownerEmail}</span>
+            ) : null}
           </p>
-        )}
+        ) : markOwn && project.isInbox ? (
+          <p className="muted project-owner">Your Inbox</p>
+        ) : null}
         {project.description ? (
           <p className="muted project-description" dir="auto">
             {project.description}

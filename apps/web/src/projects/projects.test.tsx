@@ -24,12 +24,16 @@ describe('the projects page', () => {
     const shared = await ada.api.projects.create.mutate({ name: uniqueName('Firmware') });
     renderApp('/', adminToken);
 
-    const adaInbox = await rowOwnedAs(`Inbox of ${ada.user.name}`);
-    const bobInbox = await rowOwnedAs(`Inbox of ${bob.user.name}`);
+    // Name and email: two owners may share a name.
+    const adaInbox = await rowOwnedAs(`Inbox of ${ada.user.name} · ${ada.email}`);
+    const bobInbox = await rowOwnedAs(`Inbox of ${bob.user.name} · ${bob.email}`);
     expect(adaInbox && within(adaInbox).getByRole('link', { name: 'Inbox' })).toBeVisible();
     expect(bobInbox && within(bobInbox).getByRole('link', { name: 'Inbox' })).toBeVisible();
     const project = screen.getByRole('link', { name: shared.name }).closest('li');
-    expect(project).toHaveTextContent(`Owned by ${ada.user.name}`);
+    expect(project).toHaveTextContent(`Owned by ${ada.user.name} · ${ada.email}`);
+    // The admin's own Inbox comes first and says it is theirs.
+    const first = screen.getAllByRole('listitem').find((item) => item.closest('.project-list'));
+    expect(first).toHaveTextContent('Your Inbox');
   });
 
   it('says nothing of the owner on the viewer’s own projects', async () => {
