@@ -221,7 +221,7 @@ describe('PostgreSQL stopped and started again under writers', () => {
     const missing = acknowledged.filter((id) => !present.has(id));
     console.info(
       `PostgreSQL stop/start x3: ${acknowledged.length} writes acknowledged, ` +
-        `${acknowledged.length - missing.length} present; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
+        `${acknowledged.length - missing.length} present, ${present.size - (acknowledged.length - missing.length)} present though not acknowledged; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ` +
         `process exits ${api.running() ? 0 : 1}`,
     );
     expectAlive();
