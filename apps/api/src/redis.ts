@@ -88,21 +88,22 @@ export function createRedisBreaker(
   let probe: NodeJS.Timeout | null = null;
   let probing = false;
   let stopped = false;
+  // A loaded machine can trip it for a moment now and then: said at most once per 30 s.
+  const warnTripped = createOutageWarning(
+    log,
+    'redis is not answering: hot-path calls skip it until it does',
+  );
 
   const close = () => {
     if (!open) return;
     open = false;
     if (probe) clearInterval(probe);
     probe = null;
-    log.info({}, 'redis answers again: hot-path calls resume');
   };
   const trip = (error: unknown) => {
     if (open || stopped) return;
     open = true;
-    log.warn(
-      { err: { message: error instanceof Error ? error.message : String(error) } },
-      'redis is not answering: hot-path calls skip it until it does',
-    );
+    warnTripped(error);
     probe = setInterval(() => {
       // Only when connected (a reconnect in progress would fail at once anyway), one at a time.
       if (probing || redis.status !== 'ready') return;
