@@ -8,6 +8,7 @@ import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@taskboard/db';
+import { AppError } from '@taskboard/schema';
 import { createPasswordHasher } from './auth/passwords';
 import { createSessionCache } from './auth/session-cache';
 import { createSessionManager } from './auth/sessions';
@@ -33,6 +34,7 @@ import {
 import { registerHealthRoutes } from './http/health';
 import { registerHttpSubscriptionRefusal } from './http/http-subscriptions';
 import { registerSecurityHeaders } from './http/security-headers';
+import { sendTrpcError } from './http/trpc-error';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { closeRedis, connectRedis, createOutageWarning, createRedisBreaker } from './redis';
 import { redisRateLimitStore } from './http/rate-limit-store';
@@ -267,15 +269,28 @@ async function registerLiveTransport(
       }
     },
   });
-  app.get('/trpc', { websocket: true }, (socket, request) => {
-    requests.set(request.raw, request);
+  app.route({
+    method: 'GET',
+    url: '/trpc',
+    // The WebSocket endpoint, asked for over plain HTTP: the error contract, not an empty 404.
+    handler: (_request, reply) =>
+      sendTrpcError(
+        reply,
+        new AppError(
+          'BAD_REQUEST',
+          'Open a WebSocket here for subscriptions; call procedures at /trpc/<procedure>',
+        ),
+      ),
+    wsHandler: (socket, request) => {
+      requests.set(request.raw, request);
     deps.metrics.openWebSockets.inc();
     socket.once('close', () => {
       deps.metrics.openWebSockets.dec();
     });
-    if (!caps.opened(socket, request.ip)) return;
-    limitMessageRate(socket);
-    onConnection(socket, request.raw);
+      if (!caps.opened(socket, request.ip)) return;
+      limitMessageRate(socket);
+      onConnection(socket, request.raw);
+    },
   });
   // An upgrade answered over HTTP by a hook that runs before the WebSocket plugin marks the
   // request (the Origin guard's 403, the rate limit's 429) keeps its raw socket: Node has

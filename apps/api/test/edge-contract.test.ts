@@ -226,6 +226,13 @@ describe('subscriptions over HTTP (server-sent events)', () => {
   });
 });
 
+describe('the WebSocket endpoint over plain HTTP', () => {
+  it("answers tRPC's error body, not an empty 404", async () => {
+    const error = expectTrpcError(await raw(server, '/trpc'), 'BAD_REQUEST', 400);
+    expect(error.message).toMatch(/WebSocket/);
+  });
+});
+
 describe('Cache-Control on tRPC answers', () => {
   it('every answer is no-store: auth.login (which holds the token), a query, an error, a batch', async () => {
     const ada = await signUp(server, 'Cache');
