@@ -283,10 +283,10 @@ async function registerLiveTransport(
       ),
     wsHandler: (socket, request) => {
       requests.set(request.raw, request);
-    deps.metrics.openWebSockets.inc();
-    socket.once('close', () => {
-      deps.metrics.openWebSockets.dec();
-    });
+      deps.metrics.openWebSockets.inc();
+      socket.once('close', () => {
+        deps.metrics.openWebSockets.dec();
+      });
       if (!caps.opened(socket, request.ip)) return;
       limitMessageRate(socket);
       onConnection(socket, request.raw);
