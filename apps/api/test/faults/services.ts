@@ -30,7 +30,7 @@
  * migrates on start). Processes run `src/main.ts` in production mode (see `startApiProcess`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +41,24 @@ import {
   type ApiProcessOptions,
 } from '../../src/testing';
 
-/** Where Debian's PostgreSQL 15 keeps its server binaries (also linked from /usr/local/bin). */
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+/**
+ * Where the PostgreSQL server binaries are: `PG_BIN` if set, else Debian's newest
+ * /usr/lib/postgresql/<version>/bin (15 on these machines), else /usr/local/bin.
+ */
+const PG_BIN = postgresBinDir();
+
+function postgresBinDir(): string {
+  const chosen = process.env.PG_BIN;
+  if (chosen) return chosen;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((version) => existsSync(join(root, version, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  const newest = versions[0];
+  return newest === undefined ? '/usr/local/bin' : join(root, newest, 'bin');
+}
 /** initdb and postgres refuse to run as root: they run as this system user. */
 const PG_USER = 'postgres';
 const START_TIMEOUT_S = 30;
