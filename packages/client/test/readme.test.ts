@@ -131,6 +131,33 @@ describe("README.md's command blocks", () => {
     await symlink(join(apiDir, 'node_modules/tsx'), join(work, 'app/node_modules/tsx'));
     await writeFile(join(work, 'app/package.json'), JSON.stringify({ type: 'module' }));
     await writeFile(join(work, 'app/main.ts'), asPrinted(block.code));
+    // It compiles as a strict TypeScript app's code (against the built declarations)…
+    await mkdir(join(work, 'app/node_modules/@types'), { recursive: true });
+    await symlink(
+      join(packageDir, 'node_modules/@types/node'),
+      join(work, 'app/node_modules/@types/node'),
+    );
+    await writeFile(
+      join(work, 'app/tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        include: ['main.ts'],
+      }),
+    );
+    const tsc = join(packageDir, 'node_modules/.bin/tsc');
+    expect(await run(tsc, ['-p', '.'], join(work, 'app'), env)).toMatchObject({
+      code: 0,
+      stdout: '',
+    });
+    // …and runs.
     const ran = await run(process.execPath, ['--import', 'tsx', 'main.ts'], join(work, 'app'), env);
     expect(ran).toEqual({
       code: 0,
