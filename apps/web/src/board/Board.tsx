@@ -12,7 +12,7 @@ import {
   type DragStartEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { taskStatusSchema, type Member, type Task, type TaskStatus } from '@taskboard/schema';
 import { Column } from './Column';
 import { memberName } from './format';
@@ -90,31 +90,35 @@ function useKeyboardMoves(view: BoardView) {
   /** Set while a keyboard drag is on: where the card would land. */
   const slot = useRef<{ task: Task; slot: Slot } | null>(null);
 
-  const coordinateGetter: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
-    const moving = slot.current;
-    if (!moving || !isArrowKey(event.code)) return undefined;
-    event.preventDefault();
-    const next = stepSlot(viewRef.current, moving.task, moving.slot, event.code);
-    slot.current = { task: moving.task, slot: next };
-    // Drawn at the place it would take: the top of the card it goes before (or the
-    // dragged card's own place), or under the last card for a column's end.
-    const overId = overIdOf(viewRef.current, next);
-    const target = context.droppableRects.get(overId);
-    if (target && !overId.startsWith(COLUMN_PREFIX)) return { x: target.left, y: target.top };
-    const column = context.droppableRects.get(`${COLUMN_PREFIX}${next.status}`);
-    const tasks = viewRef.current.columns.find((c) => c.status === next.status)?.tasks ?? [];
-    const last = tasks.at(-1);
-    const lastRect = last ? context.droppableRects.get(last.id) : undefined;
-    if (column) return { x: column.left, y: lastRect ? lastRect.bottom + 8 : column.top + 96 };
-    // No box to go by (not rendered): still a move, so the slot's droppable is taken.
-    return { x: currentCoordinates.x, y: currentCoordinates.y + 1 };
-  };
+  // Stable (they read refs): the context does not re-run collisions for a new function.
+  const coordinateGetter = useCallback<KeyboardCoordinateGetter>(
+    (event, { currentCoordinates, context }) => {
+      const moving = slot.current;
+      if (!moving || !isArrowKey(event.code)) return undefined;
+      event.preventDefault();
+      const next = stepSlot(viewRef.current, moving.task, moving.slot, event.code);
+      slot.current = { task: moving.task, slot: next };
+      // Drawn at the place it would take: the top of the card it goes before (or the
+      // dragged card's own place), or under the last card for a column's end.
+      const overId = overIdOf(viewRef.current, next);
+      const target = context.droppableRects.get(overId);
+      if (target && !overId.startsWith(COLUMN_PREFIX)) return { x: target.left, y: target.top };
+      const column = context.droppableRects.get(`${COLUMN_PREFIX}${next.status}`);
+      const tasks = viewRef.current.columns.find((c) => c.status === next.status)?.tasks ?? [];
+      const last = tasks.at(-1);
+      const lastRect = last ? context.droppableRects.get(last.id) : undefined;
+      if (column) return { x: column.left, y: lastRect ? lastRect.bottom + 8 : column.top + 96 };
+      // No box to go by (not rendered): still a move, so the slot's droppable is taken.
+      return { x: currentCoordinates.x, y: currentCoordinates.y + 1 };
+    },
+    [],
+  );
 
-  const collisionDetection: CollisionDetection = (args) => {
+  const collisionDetection = useCallback<CollisionDetection>((args) => {
     const moving = slot.current;
     if (!moving) return closestCorners(args);
     return [{ id: overIdOf(viewRef.current, moving.slot) }];
-  };
+  }, []);
 
   const start = (task: Task, byKeyboard: boolean) => {
     slot.current = byKeyboard ? { task, slot: slotOf(viewRef.current, task) } : null;
