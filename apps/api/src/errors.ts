@@ -63,13 +63,26 @@ export function appErrorOf(error: TRPCError): AppError | null {
   return unavailableErrorOf(error);
 }
 
-/** SERVICE_UNAVAILABLE with Retry-After for a dependency that is down, else null. */
+/**
+ * SERVICE_UNAVAILABLE with Retry-After for a dependency that is down, else null. Its cause is
+ * the innermost error (the driver's own), which is what a log should say.
+ */
 export function unavailableErrorOf(error: unknown): AppError | null {
   if (!isDatabaseUnavailable(error)) return null;
   return new AppError('SERVICE_UNAVAILABLE', 'The service is unavailable; retry shortly', {
     retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
-    cause: error,
+    cause: innermostCause(error),
   });
+}
+
+function innermostCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth += 1) {
+    if (typeof current !== 'object' || current === null || !('cause' in current)) break;
+    if (current.cause === undefined || current.cause === null) break;
+    current = current.cause;
+  }
+  return current;
 }
 
 /**

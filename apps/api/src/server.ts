@@ -199,8 +199,9 @@ export async function buildServer(
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {
           req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-        } else if (unavailableErrorOf(error)) {
-          warnUnavailable(error, { path });
+        } else {
+          const unavailable = unavailableErrorOf(error);
+          if (unavailable) warnUnavailable(unavailable.cause, { path });
         }
       },
       responseMeta({ errors }) {
