@@ -97,7 +97,9 @@ export async function buildServer(
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       onPoolError: (error) => {
-        app.log.warn({ err: error }, 'idle database connection failed');
+        // Only what names the failure: pg's error can carry its client (kilobytes per line).
+        const code = 'code' in error ? error.code : undefined;
+        app.log.warn({ err: { message: error.message, code } }, 'idle database connection failed');
       },
     });
   if (!options.database) app.addHook('onClose', () => database.close());
