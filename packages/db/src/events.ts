@@ -176,7 +176,12 @@ export function listProjectEventsAfter(
   return listEventsAfter(db, 'projectId', projectId, afterId, limit);
 }
 
-/** Events addressed to a user (tasks assigned to them) after `afterId`, oldest first. */
+/**
+ * Events addressed to a user after `afterId`, oldest first: their tasks' events (assigned to
+ * them, or unassigned from them) and their own membership events (member.added/updated/removed
+ * of them, in any project). `events.mine` skips the membership events; `events.myProjects`
+ * reads them with `listProjectListEventsAfter`.
+ */
 export function listRecipientEventsAfter(
   db: Executor,
   userId: string,

@@ -12,9 +12,11 @@ import {
 import {
   addMember,
   appendEvents,
+  createProject,
   createTask,
   deleteProject,
   deleteTask,
+  getInboxProject,
   getProject,
   getTask,
   latestProjectEventId,
@@ -219,12 +221,12 @@ describe(`the unit of work (${engine})`, () => {
       await expect(getTask(handle.db, task.id)).resolves.toBeNull();
     });
 
-    it('member.added, member.updated and member.removed', async () => {
+    it('member.added, member.updated and member.removed, addressed to the member', async () => {
       const { result: added, event: addedEvent } = await expectOneEvent(
         owner,
         project.id,
         (uow) => addMember(uow, project.id, newcomer.id, 'viewer'),
-        { type: 'member.added', recipientId: null },
+        { type: 'member.added', recipientId: newcomer.id },
       );
       expect(addedEvent.payload).toEqual({ member: added });
       expect(await memberXmin(project.id, newcomer.id)).toBe(
@@ -235,7 +237,7 @@ describe(`the unit of work (${engine})`, () => {
         owner,
         project.id,
         (uow) => updateMemberRole(uow, project.id, newcomer.id, 'editor'),
-        { type: 'member.updated', recipientId: null },
+        { type: 'member.updated', recipientId: newcomer.id },
       );
       expect(updatedEvent.payload).toEqual({ member: updated });
       expect(await memberXmin(project.id, newcomer.id)).toBe(
@@ -246,7 +248,7 @@ describe(`the unit of work (${engine})`, () => {
         owner,
         project.id,
         (uow) => removeMember(uow, project.id, newcomer.id),
-        { type: 'member.removed', recipientId: null },
+        { type: 'member.removed', recipientId: newcomer.id },
       );
       expect(removedEvent.payload).toEqual({ userId: newcomer.id });
       await expect(memberXmin(project.id, newcomer.id)).resolves.toBeUndefined();
@@ -479,50 +481,110 @@ describe(`reading the log (${engine})`, () => {
     );
   });
 
-  it('listRecipientEventsAfter returns only the events addressed to that user, across projects', async () => {
+  it('listRecipientEventsAfter returns only the events addressed to that user, across projects: their tasks and their own memberships', async () => {
     const owner = await makeUser(handle.db, 'Boss');
     const ren = await makeUser(handle.db, 'Ren');
     const sol = await makeUser(handle.db, 'Sol');
-    const first = await makeProject(
-      handle.db,
-      owner,
-      [
-        [ren, 'editor'],
-        [sol, 'editor'],
-      ],
-      'First',
-    );
-    const second = await makeProject(handle.db, owner, [[ren, 'viewer']], 'Second');
-
-    const forRen: ProjectEvent[] = [];
-    const forSol: ProjectEvent[] = [];
-    const run = async (fn: (uow: UnitOfWork) => Promise<unknown>, into?: ProjectEvent[]) => {
-      const { events } = await work(owner, fn);
-      into?.push(...events);
+    const inboxOf = async (user: User) => {
+      const inbox = await getInboxProject(handle.db, user.id);
+      if (!inbox) throw new Error('fixture user has no Inbox');
+      return inbox;
     };
-    await run((uow) => createTask(uow, newTask(first, owner, { assigneeId: ren.id })), forRen);
+    const ownerInbox = await inboxOf(owner);
+    const renInbox = await inboxOf(ren);
+    const solInbox = await inboxOf(sol);
+
+    // Each list starts with registration's member.added of the user's own Inbox.
+    const forOwner = await listRecipientEventsAfter(handle.db, owner.id, 0);
+    const forRen = await listRecipientEventsAfter(handle.db, ren.id, 0);
+    const forSol = await listRecipientEventsAfter(handle.db, sol.id, 0);
+    const unaddressed: ProjectEvent[] = [];
+    const lists = new Map([
+      [owner.id, forOwner],
+      [ren.id, forRen],
+      [sol.id, forSol],
+    ]);
+    const run = async <T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> => {
+      const { result, events } = await work(owner, fn);
+      for (const event of events) {
+        const list = event.recipientId === null ? unaddressed : lists.get(event.recipientId);
+        if (!list) throw new Error(`event ${event.type} addressed to a stranger`);
+        list.push(event);
+      }
+      return result;
+    };
+
+    const first = await run(async (uow) => {
+      const project = await createProject(uow, { name: 'First', ownerId: owner.id });
+      await addMember(uow, project.id, ren.id, 'editor');
+      await addMember(uow, project.id, sol.id, 'editor');
+      return project;
+    });
+    const second = await run(async (uow) => {
+      const project = await createProject(uow, { name: 'Second', ownerId: owner.id });
+      await addMember(uow, project.id, ren.id, 'viewer');
+      return project;
+    });
+    const renTask = await run((uow) =>
+      createTask(uow, newTask(first, owner, { assigneeId: ren.id })),
+    );
     await run((uow) => createTask(uow, newTask(first, owner))); // no one
-    await run((uow) => createTask(uow, newTask(second, owner, { assigneeId: ren.id })), forRen);
-    await run((uow) => createTask(uow, newTask(first, owner, { assigneeId: sol.id })), forSol);
-    const renTask = forRen[0]?.type === 'task.created' ? forRen[0].payload.task : null;
-    if (!renTask) throw new Error('no task for Ren');
-    await run((uow) => moveTask(uow, renTask.id, { status: 'done' }), forRen);
+    await run((uow) => createTask(uow, newTask(second, owner, { assigneeId: ren.id })));
+    await run((uow) => createTask(uow, newTask(first, owner, { assigneeId: sol.id })));
+    await run((uow) => moveTask(uow, renTask.id, { status: 'done' }));
+    await run((uow) => updateMemberRole(uow, second.id, ren.id, 'editor'));
+    await run((uow) => removeMember(uow, first.id, sol.id)); // unassigns Sol's task too
     await run((uow) => updateProject(uow, first.id, { name: 'First!' })); // no one
 
     const rens = await listRecipientEventsAfter(handle.db, ren.id, 0);
     expect(rens).toEqual(forRen);
     expect(rens.map((e) => [e.type, e.projectId])).toEqual([
+      ['member.added', renInbox.id],
+      ['member.added', first.id],
+      ['member.added', second.id],
       ['task.created', first.id],
       ['task.created', second.id],
       ['task.moved', first.id],
+      ['member.updated', second.id],
     ]);
-    await expect(listRecipientEventsAfter(handle.db, sol.id, 0)).resolves.toEqual(forSol);
-    await expect(listRecipientEventsAfter(handle.db, owner.id, 0)).resolves.toEqual([]);
+    const sols = await listRecipientEventsAfter(handle.db, sol.id, 0);
+    expect(sols).toEqual(forSol);
+    expect(sols.map((e) => [e.type, e.projectId])).toEqual([
+      ['member.added', solInbox.id],
+      ['member.added', first.id],
+      ['task.created', first.id],
+      ['task.updated', first.id],
+      ['member.removed', first.id],
+    ]);
+    const owners = await listRecipientEventsAfter(handle.db, owner.id, 0);
+    expect(owners).toEqual(forOwner);
+    expect(owners.map((e) => [e.type, e.projectId])).toEqual([
+      ['member.added', ownerInbox.id],
+      ['member.added', first.id],
+      ['member.added', second.id],
+    ]);
+    expect(unaddressed.map((e) => e.type)).toEqual(['task.created', 'project.updated']);
+
+    // Each membership event in a list is about that list's user: none of another user's.
+    const membersNamed = (events: readonly ProjectEvent[]) =>
+      events.flatMap((event) => {
+        if (event.type === 'member.added' || event.type === 'member.updated') {
+          return [event.payload.member.userId];
+        }
+        return event.type === 'member.removed' ? [event.payload.userId] : [];
+      });
+    expect(membersNamed(owners)).toEqual([owner.id, owner.id, owner.id]);
+    expect(membersNamed(rens)).toEqual([ren.id, ren.id, ren.id, ren.id]);
+    expect(membersNamed(sols)).toEqual([sol.id, sol.id, sol.id]);
+
     // Cursor and limit.
     await expect(
       listRecipientEventsAfter(handle.db, ren.id, forRen[0]?.id ?? 0, 1),
     ).resolves.toEqual(forRen.slice(1, 2));
-    await expect(listRecipientEventsAfter(handle.db, ren.id, forRen[2]?.id ?? 0)).resolves.toEqual(
+    await expect(
+      listRecipientEventsAfter(handle.db, ren.id, forRen[4]?.id ?? 0, 10),
+    ).resolves.toEqual(forRen.slice(5));
+    await expect(listRecipientEventsAfter(handle.db, ren.id, forRen[6]?.id ?? 0)).resolves.toEqual(
       [],
     );
   });

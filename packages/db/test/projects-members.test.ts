@@ -5,7 +5,9 @@ import {
   memberSchema,
   projectEventSchema,
   projectSchema,
+  type MemberRole,
   type Project,
+  type ProjectListItem,
   type User,
 } from '@taskboard/schema';
 import {
@@ -177,10 +179,12 @@ describe(`projects (${engine})`, () => {
       user: summary(owner),
     });
     expect(events).toHaveLength(1);
+    // Addressed to the owner: their own project list learns of the new project.
     expect(events[0]).toMatchObject({
       type: 'member.added',
       projectId: project.id,
       actorId: owner.id,
+      recipientId: owner.id,
       payload: { member },
     });
     await expect(listProjectEventsAfter(handle.db, project.id, 0)).resolves.toEqual(events);
@@ -218,6 +222,7 @@ describe(`projects (${engine})`, () => {
 
   describe('listProjects', () => {
     let viewer: User;
+    let other: User;
     let viewerInbox: Project;
     let alpha: Project;
     let beta: Project;
@@ -228,7 +233,7 @@ describe(`projects (${engine})`, () => {
 
     beforeAll(async () => {
       viewer = await makeUser(handle.db, 'Vera');
-      const other = await makeUser(handle.db, 'Otto');
+      other = await makeUser(handle.db, 'Otto');
       const inbox = await getInboxProject(handle.db, viewer.id);
       if (!inbox) throw new Error('fixture user has no Inbox');
       viewerInbox = inbox;
@@ -243,26 +248,31 @@ describe(`projects (${engine})`, () => {
         .result;
     });
 
+    /** A list row: the project, the viewer's role in it, and its owner's name and email. */
+    function row(project: Project, role: MemberRole | null, owner: User): ProjectListItem {
+      return { ...project, role, ownerName: owner.name, ownerEmail: owner.email };
+    }
+
     it('lists only the member’s projects with their role, sorted by name case-insensitively', async () => {
       await expect(listProjects(handle.db, viewer.id, { includeArchived: false })).resolves.toEqual(
         [
-          { ...alpha, role: 'owner' },
-          { ...beta, role: 'editor' },
-          { ...epsilon, role: 'viewer' },
-          { ...viewerInbox, role: 'owner' },
-          { ...zeta, role: 'owner' },
+          row(alpha, 'owner', viewer),
+          row(beta, 'editor', other),
+          row(epsilon, 'viewer', other),
+          row(viewerInbox, 'owner', viewer),
+          row(zeta, 'owner', viewer),
         ],
       );
     });
 
     it('includes archived projects only with includeArchived', async () => {
       await expect(listProjects(handle.db, viewer.id, { includeArchived: true })).resolves.toEqual([
-        { ...alpha, role: 'owner' },
-        { ...beta, role: 'editor' },
-        { ...epsilon, role: 'viewer' },
-        { ...gamma, role: 'viewer' },
-        { ...viewerInbox, role: 'owner' },
-        { ...zeta, role: 'owner' },
+        row(alpha, 'owner', viewer),
+        row(beta, 'editor', other),
+        row(epsilon, 'viewer', other),
+        row(gamma, 'viewer', other),
+        row(viewerInbox, 'owner', viewer),
+        row(zeta, 'owner', viewer),
       ]);
     });
 
@@ -277,24 +287,24 @@ describe(`projects (${engine})`, () => {
       });
       expect(active).toHaveLength(await countProjects('active'));
       expect(active.filter((p) => ours.has(p.id))).toEqual([
-        { ...alpha, role: 'owner' },
-        { ...beta, role: 'editor' },
-        { ...delta, role: null },
-        { ...epsilon, role: 'viewer' },
-        { ...viewerInbox, role: 'owner' },
-        { ...zeta, role: 'owner' },
+        row(alpha, 'owner', viewer),
+        row(beta, 'editor', other),
+        row(delta, null, other),
+        row(epsilon, 'viewer', other),
+        row(viewerInbox, 'owner', viewer),
+        row(zeta, 'owner', viewer),
       ]);
 
       const every = await listProjects(handle.db, viewer.id, { includeArchived: true, all: true });
       expect(every).toHaveLength(await countProjects());
-      expect(every.filter((p) => ours.has(p.id)).map((p) => [p.name, p.role])).toEqual([
-        ['Alpha', 'owner'],
-        ['beta', 'editor'],
-        ['Delta', null],
-        ['epsilon', 'viewer'],
-        ['gamma', 'viewer'],
-        ['Inbox', 'owner'],
-        ['Zeta', 'owner'],
+      expect(every.filter((p) => ours.has(p.id))).toEqual([
+        row(alpha, 'owner', viewer),
+        row(beta, 'editor', other),
+        row(delta, null, other),
+        row(epsilon, 'viewer', other),
+        row(gamma, 'viewer', other),
+        row(viewerInbox, 'owner', viewer),
+        row(zeta, 'owner', viewer),
       ]);
     });
   });
@@ -436,10 +446,12 @@ describe(`members (${engine})`, () => {
     });
     await expect(getMember(handle.db, project.id, guest.id)).resolves.toEqual(member);
     expect(events).toHaveLength(1);
+    // Addressed to the new member, not to the owner who added them.
     expect(events[0]).toMatchObject({
       type: 'member.added',
       projectId: project.id,
       actorId: owner.id,
+      recipientId: guest.id,
       payload: { member },
     });
   });
@@ -474,6 +486,7 @@ describe(`members (${engine})`, () => {
       type: 'member.updated',
       projectId: project.id,
       actorId: owner.id,
+      recipientId: guest.id,
       payload: { member: result },
     });
 
@@ -534,9 +547,13 @@ describe(`members (${engine})`, () => {
     await expect(getTask(handle.db, unassigned.id)).resolves.toEqual(unassigned);
     await expect(getTask(handle.db, theirsElsewhere.id)).resolves.toEqual(theirsElsewhere);
 
-    // One task.updated per unassigned task (addressed to the leaver), then member.removed.
+    // One task.updated per unassigned task, then member.removed: all addressed to the leaver.
     expect(events.map((e) => e.type)).toEqual(['task.updated', 'task.updated', 'member.removed']);
-    expect(events.every((e) => e.projectId === project.id && e.actorId === owner.id)).toBe(true);
+    expect(
+      events.every(
+        (e) => e.projectId === project.id && e.actorId === owner.id && e.recipientId === leaver.id,
+      ),
+    ).toBe(true);
     const updatedTasks = events.flatMap((e) => (e.type === 'task.updated' ? [e.payload.task] : []));
     expect(updatedTasks.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       now.filter((task) => task !== null).sort((a, b) => a.id.localeCompare(b.id)),
@@ -551,7 +568,7 @@ describe(`members (${engine})`, () => {
     expect(rows).toEqual([
       { type: 'task.updated', recipientId: leaver.id },
       { type: 'task.updated', recipientId: leaver.id },
-      { type: 'member.removed', recipientId: null },
+      { type: 'member.removed', recipientId: leaver.id },
     ]);
   });
 
