@@ -605,6 +605,35 @@ describe(`sign-in throttle (${backend})`, () => {
       await closeRedis(dead);
     }
   });
+  it('still counts the failures made while Redis was skipped, once it answers again', async () => {
+    // Its own connection, cut and restored: commands fail at once while it is down (no
+    // offline queue), as they do while the hot-path breaker is open.
+    const flaky = connectRedis(redisUrl(), testLog());
+    try {
+      await waitReady(flaky);
+      const log = testLog();
+      const keyPrefix = `${namespace}signin:${randomUUID()}:`;
+      const flakyThrottle = createSignInThrottle({
+        redis: flaky,
+        now: clock.now,
+        log,
+        keyPrefix,
+      });
+      const attempt = { email: 'ivan@example.com', ip: '203.0.113.90' };
+      await flaky.quit();
+      for (let i = 0; i < 4; i += 1) await flakyThrottle.begin(attempt);
+      expect(log.warnings.length).toBeGreaterThan(0);
+      await flaky.connect();
+      await waitReady(flaky);
+      for (let i = 4; i < SIGN_IN_MAX_FAILURES; i += 1) await flakyThrottle.begin(attempt);
+      // Redis saw 6 failures, this instance all 10: the 11th guess is refused.
+      await expect(flakyThrottle.begin(attempt)).rejects.toMatchObject({
+        code: 'TOO_MANY_REQUESTS',
+      });
+    } finally {
+      await closeRedis(flaky);
+    }
+  });
 });
 
 function median(values: number[]): number {

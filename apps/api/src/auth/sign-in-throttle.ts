@@ -92,26 +92,34 @@ export function createSignInThrottle(deps: SignInThrottleDeps): SignInThrottle {
 
   /**
    * Applies `work` to memory always (the fallback must be current when Redis fails), then to
-   * Redis if there is one; answers Redis's result when it has one, memory's otherwise.
+   * Redis if there is one; answers both results (Redis's as null when it failed).
    */
   const apply = async <T>(action: string, work: (store: CounterStore) => Promise<T>) => {
     const local = await work(memory);
-    if (!shared) return local;
+    if (!shared) return { local, shared: null };
     try {
       const store = shared;
-      return await (deps.breaker ? deps.breaker.run(() => work(store)) : work(store));
+      const result = await (deps.breaker ? deps.breaker.run(() => work(store)) : work(store));
+      return { local, shared: result };
     } catch (error) {
       warnFallback(error, { action });
-      return local;
+      return { local, shared: null };
     }
   };
 
   return {
     async begin(attempt) {
       const keys = keysOf(attempt);
-      const counts = await apply('begin', (store) =>
+      const { local, shared: fromRedis } = await apply('begin', (store) =>
         Promise.all(keys.map((key) => store.increment(key))),
       );
+      // The higher of the two counts: Redis's covers every instance, but misses the attempts
+      // made while it was skipped (breaker open, a call past its deadline); this instance's
+      // own count has those. Otherwise a slow moment of Redis would hand out fresh guesses.
+      const counts = local.map((count, index) => {
+        const other = fromRedis?.[index];
+        return other && other.failures > count.failures ? other : count;
+      });
       const blocked = counts.filter((count) => count.failures > SIGN_IN_MAX_FAILURES);
       if (blocked.length === 0) return;
       // Refused attempts are not counted: the limit counts password checks.
