@@ -12,6 +12,7 @@ import { createUser, getUserByEmail } from './users';
 export const migrateCommand: DatabaseCommand<Record<string, never>> = {
   name: 'migrate',
   args: z.object({}).strict(),
+  migratesItself: true,
   async run(handle, _args, out) {
     const applied = await migrateToLatest(handle.db);
     out.print(

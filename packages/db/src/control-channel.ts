@@ -24,6 +24,11 @@ export interface CommandOutput {
 export interface DatabaseCommand<A> {
   name: string;
   args: z.ZodType<A>;
+  /**
+   * Run on the database as it is, not migrated first: db:migrate, which reports what it
+   * applies (migrated beforehand, it would always find nothing to do).
+   */
+  migratesItself?: boolean;
   /** Resolves to the exit code. */
   run(handle: DatabaseHandle, args: A, out: CommandOutput): Promise<number>;
 }
@@ -265,7 +270,7 @@ export async function runCommandScript<A>(command: DatabaseCommand<A>, args: A):
     throw error;
   }
   try {
-    await migrateToLatest(handle.db);
+    if (!command.migratesItself) await migrateToLatest(handle.db);
     process.exitCode = await command.run(handle, args, consoleOutput);
   } finally {
     await handle.close();
