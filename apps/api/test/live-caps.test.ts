@@ -3,9 +3,15 @@
 // per-user and a per-address cap (close 4429) and a deadline for authenticating (close 4408),
 // each counted in /metrics.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { DisposableDatabase } from '@taskboard/db/testing';
-import { CLOSE_AUTH_TIMEOUT, CLOSE_TOO_MANY_CONNECTIONS } from '../src/live/connection-caps';
+import { createMetrics } from '../src/http/metrics';
+import {
+  CLOSE_AUTH_TIMEOUT,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  createConnectionCaps,
+} from '../src/live/connection-caps';
+import { createConnectionRegistry } from '../src/live/connections';
 import { recordProject, watchedLiveClient } from './support/live';
 import { createTestDatabase, signUp, startServer, type TestServer } from './support/server';
 
@@ -131,5 +137,68 @@ describe('live connection caps', () => {
     expect(await metric(capped, /taskboard_websocket_auth_timeouts_total/)).toBeGreaterThanOrEqual(
       1,
     );
+  });
+});
+
+/** A real WebSocket pair on a bare ws server: the client end and the server's socket. */
+async function socketPair() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        wss.close(() => {
+          resolve();
+        });
+      }),
+  );
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  const address = wss.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${address.port}`);
+  cleanups.push(() => {
+    client.terminate();
+  });
+  return { client, socket: await accepted };
+}
+
+async function hangUp(pair: { client: WebSocket; socket: WebSocket }) {
+  const closed = new Promise<void>((resolve) =>
+    pair.socket.once('close', () => {
+      resolve();
+    }),
+  );
+  pair.client.terminate();
+  await closed;
+}
+
+// createContext awaits the session check, and the client may hang up meanwhile. Such a socket's
+// 'close' has fired already, so nothing would ever uncount it: enough of them locked the user
+// out of the instance for good (and kept their sessions in the re-check forever).
+describe('a socket that closed while its session was checked', () => {
+  it('is not counted against the user', async () => {
+    const caps = createConnectionCaps({
+      maxPerUser: 2,
+      maxPerIp: 100,
+      authTimeoutMs: 60_000,
+      metrics: createMetrics(),
+    });
+    for (let round = 0; round < 3; round += 1) {
+      const pair = await socketPair();
+      expect(caps.opened(pair.socket, '127.0.0.1')).toBe(true);
+      await hangUp(pair);
+      expect(caps.authenticated(pair.socket, 'user-1')).toBe(false);
+    }
+    const { socket } = await socketPair();
+    expect(caps.opened(socket, '127.0.0.1')).toBe(true);
+    expect(caps.authenticated(socket, 'user-1')).toBe(true);
+  });
+
+  it('is not kept in the registry', async () => {
+    const registry = createConnectionRegistry();
+    const pair = await socketPair();
+    await hangUp(pair);
+    registry.add('session-1', pair.socket);
+    expect(registry.openSessionIds()).toEqual([]);
   });
 });

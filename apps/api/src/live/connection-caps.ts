@@ -70,6 +70,8 @@ export function createConnectionCaps(options: ConnectionCapsOptions) {
     authenticated(socket: WebSocket, userId: string): boolean {
       clearTimeout(authTimers.get(socket));
       authTimers.delete(socket);
+      // Hung up while its session was checked: its 'close' has fired, nothing would uncount it.
+      if (socket.readyState === socket.CLOSED) return false;
       if ((byUser.get(userId) ?? 0) >= options.maxPerUser) {
         options.metrics.refusedWebSockets.inc({ reason: 'per_user' });
         socket.close(CLOSE_TOO_MANY_CONNECTIONS, 'too many connections for this user');

@@ -42,6 +42,8 @@ export function createConnectionRegistry(now: () => number = () => performance.n
       return revokedAt.has(sessionId);
     },
     add(sessionId: string, socket: WebSocket): void {
+      // Hung up while its session was checked: its 'close' has fired and would never remove it.
+      if (socket.readyState === socket.CLOSED) return;
       let sockets = bySession.get(sessionId);
       if (!sockets) {
         sockets = new Set();
