@@ -39,7 +39,7 @@ export function ConfirmDialog({
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Overlay className="dialog-overlay confirm-dialog-overlay" />
         <Dialog.Content
           role="alertdialog"
           className="dialog confirm-dialog"
