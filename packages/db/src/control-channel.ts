@@ -9,7 +9,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { createDatabase, type DatabaseHandle } from './connection';
-import { DataDirInUseError, dataDirHolder } from './data-dir-lock';
+import { DataDirInUseError, dataDirHolder, type DataDirHolder } from './data-dir-lock';
 import { migrateToLatest } from './migrate';
 
 export const CONTROL_SOCKET = 'control.sock';
@@ -224,6 +224,28 @@ const consoleOutput: CommandOutput = {
 };
 
 /**
+ * Hands a command to the process holding DATA_DIR and resolves to its exit code; 1, with one
+ * line and no stack, when that process serves no control socket (it is not the API) or stops
+ * mid-command.
+ */
+async function runInHolder(
+  dataDir: string,
+  holder: DataDirHolder,
+  name: string,
+  args: unknown,
+): Promise<number> {
+  let exitCode;
+  try {
+    exitCode = await sendCommand(dataDir, name, args, consoleOutput);
+  } catch (error) {
+    console.error(`The API (process ${holder.pid}) stopped before answering: ${String(error)}`);
+    return 1;
+  }
+  if (exitCode === undefined) console.error(new DataDirInUseError(dataDir, holder).message);
+  return exitCode ?? 1;
+}
+
+/**
  * Runs a command as a script: against DATABASE_URL, or in DATA_DIR's embedded database, opened
  * here when no process holds it and through the running API when one does. Sets the exit code.
  */
@@ -238,21 +260,7 @@ export async function runCommandScript<A>(command: DatabaseCommand<A>, args: A):
   if (embeddedOnDisk) {
     const holder = dataDirHolder(resolve(dataDir));
     if (holder) {
-      const exitCode = await sendCommand(dataDir, command.name, args, consoleOutput).catch(
-        (error: unknown) => {
-          // The API stopped (or died) mid-command: say so in one line, not with a stack.
-          console.error(
-            `The API (process ${holder.pid}) stopped before answering: ${String(error)}`,
-          );
-          return 1;
-        },
-      );
-      if (exitCode === undefined) {
-        console.error(new DataDirInUseError(dataDir, holder).message);
-        process.exitCode = 1;
-      } else {
-        process.exitCode = exitCode;
-      }
+      process.exitCode = await runInHolder(dataDir, holder, command.name, args);
       return;
     }
   }
@@ -262,9 +270,7 @@ export async function runCommandScript<A>(command: DatabaseCommand<A>, args: A):
   } catch (error) {
     // Someone took DATA_DIR between the look and the open.
     if (error instanceof DataDirInUseError) {
-      const exitCode = await sendCommand(dataDir, command.name, args, consoleOutput);
-      if (exitCode === undefined) console.error(error.message);
-      process.exitCode = exitCode ?? 1;
+      process.exitCode = await runInHolder(dataDir, error.holder, command.name, args);
       return;
     }
     throw error;
