@@ -201,7 +201,7 @@ export async function latestRecipientEventId(db: Executor, userId: string): Prom
   return (await newestId(db, 'recipientId', userId)) ?? 0;
 }
 
-/** The changes of a user's project list: their own memberships, and their projects' renames and archives. */
+/** A user's own membership events (recorded with them as recipient), in any project. */
 const MEMBERSHIP_EVENT_TYPES = ['member.added', 'member.updated', 'member.removed'] as const;
 
 /**
