@@ -75,14 +75,18 @@ export class AvailabilityStore {
   private scheduleCheck(): void {
     if (this.timer !== null || this.probe === null) return;
     const probe = this.probe;
-    this.timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       void probe().then((back) => {
+        // Superseded: a success in the meantime ended this check, and a new outage may have
+        // started its own; going on would run two loops of checks side by side.
+        if (this.timer !== timer) return;
         this.timer = null;
         if (!this.unavailable) return;
         if (back) this.markAvailable();
         else this.scheduleCheck();
       });
     }, this.retryMs);
+    this.timer = timer;
   }
 
   private set(unavailable: boolean): void {
