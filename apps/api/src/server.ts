@@ -176,7 +176,13 @@ export async function buildServer(
 
   await app.register(fastifyCookie);
   await registerSecurityHeaders(app);
-  await app.register(fastifyCors, { origin: config.allowedOrigins, credentials: true });
+  await app.register(fastifyCors, {
+    origin: config.allowedOrigins,
+    credentials: true,
+    // An OPTIONS without Origin or Access-Control-Request-Method is no preflight: answered 204
+    // granting nothing, not the plugin's bare text/plain 400 outside the error contract.
+    strictPreflight: false,
+  });
   await app.register(fastifyRateLimit, {
     max: config.rateLimitMax,
     timeWindow: '1 minute',

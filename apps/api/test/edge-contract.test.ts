@@ -233,6 +233,28 @@ describe('the WebSocket endpoint over plain HTTP', () => {
   });
 });
 
+describe('OPTIONS that is not a full CORS preflight', () => {
+  // @fastify/cors answered these with a bare text/plain "Invalid Preflight Request", outside the
+  // contract. Not being a preflight, they are answered as one that allows nothing.
+  it('is answered 204 with no body and grants no origin', async () => {
+    const cases = [
+      { path: '/trpc/auth.login', headers: {} },
+      { path: '/api/v1/projects', headers: { origin: 'https://elsewhere.example' } },
+      { path: '/trpc/auth.login', headers: { 'access-control-request-method': 'POST' } },
+    ];
+    for (const { path, headers } of cases) {
+      const response = await raw(server, path, { method: 'OPTIONS', headers });
+      expect({ path, headers, status: response.status, body: response.body }).toEqual({
+        path,
+        headers,
+        status: 204,
+        body: '',
+      });
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+});
+
 describe('Cache-Control on tRPC answers', () => {
   it('every answer is no-store: auth.login (which holds the token), a query, an error, a batch', async () => {
     const ada = await signUp(server, 'Cache');
