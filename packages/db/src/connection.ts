@@ -17,11 +17,6 @@ export interface DatabaseConfig {
   poolSize?: number | undefined;
   /** Called when an idle pooled connection fails (the pool replaces it). */
   onPoolError?: ((error: Error) => void) | undefined;
-  /**
-   * Called when any pooled connection fails, checked out or idle (the statement using it
-   * rejects as well; the pool drops it when it comes back).
-   */
-  onConnectionError?: ((error: Error) => void) | undefined;
   /** Kysely's query log hook: every query with its SQL, parameters and duration. */
   log?: LogConfig | undefined;
 }
@@ -60,9 +55,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // pg-pool takes its own listener off a client while it is checked out, and Kysely adds
     // none: a backend terminated between two statements of a transaction (a restart, an
     // administrator, a failover) would emit an unhandled 'error' and end the process. The
-    // statement in flight, or the next one, rejects with the error; the pool drops the client.
+    // statement in flight, or the next one, rejects with the error (that is where it is
+    // reported); the pool drops the client.
     pool.on('connect', (client) => {
-      client.on('error', (error) => config.onConnectionError?.(error));
+      client.on('error', () => undefined);
     });
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool }),
