@@ -160,6 +160,10 @@ function TaskForm({
   const edited = isEdited(base, draft);
   useEffect(() => {
     onEditedChange(edited);
+    // Gone with the form (the task was deleted meanwhile): no edits are left to ask about.
+    return () => {
+      onEditedChange(false);
+    };
   }, [edited, onEditedChange]);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((current) => ({ ...current, [key]: value }));

@@ -351,6 +351,23 @@ describe('the task dialog with unsaved edits', () => {
     });
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });
+
+  it('closes at once when someone else deleted the task meanwhile (no edits are left to keep)', async () => {
+    const { ada, project } = await projectWithEditor('Deleted drafts');
+    const task = await ada.api.tasks.create.mutate({ projectId: project.id, title: 'Bed mesh' });
+    const user = userEvent.setup();
+    renderApp(`/projects/${project.id}?task=${task.id}`, ada.token);
+    const dialog = await screen.findByRole('dialog', { name: 'Edit task' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Description' }), '5x5 probe');
+    await ada.api.tasks.delete.mutate({ id: task.id, expectedVersion: task.version });
+    expect(await within(dialog).findByText(/no longer exists/)).toBeVisible();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog', { name: 'Edit task' })).toBeNull();
+    });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
 });
 
 describe('what a card shows', () => {
