@@ -65,12 +65,21 @@ const replySchema = z.union([
 ]);
 type Reply = z.infer<typeof replySchema>;
 
+/** A request is a command name and its arguments: far below this. */
+const MAX_REQUEST_CHARS = 1_048_576;
+/** A client that connects and sends no request within this is dropped (it would delay close). */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 /** Newline-delimited JSON values from a socket, one call per value. */
 function onJsonLines(socket: Socket, each: (value: unknown) => void): void {
   let buffered = '';
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
     buffered += chunk;
+    if (buffered.length > MAX_REQUEST_CHARS) {
+      socket.destroy(new Error('the control channel sent a request over its size limit'));
+      return;
+    }
     for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
@@ -98,6 +107,7 @@ export async function serveCommands(
   handle: DatabaseHandle,
   commands: readonly RegisteredCommand[],
   onError: (error: unknown, command: string) => void,
+  options: { requestTimeoutMs?: number } = {},
 ): Promise<CommandServer | undefined> {
   const path = controlSocketPath(dataDir);
   if (path === undefined) return undefined;
@@ -109,6 +119,9 @@ export async function serveCommands(
   let queue = Promise.resolve();
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
+    socket.setTimeout(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, () => {
+      socket.destroy();
+    });
     const send = (reply: Reply) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
     };
@@ -116,6 +129,8 @@ export async function serveCommands(
     onJsonLines(socket, (value) => {
       if (received) return;
       received = true;
+      // A command may run for long (a bulk load): the deadline was for the request only.
+      socket.setTimeout(0);
       const request = requestSchema.safeParse(value);
       const command = request.success
         ? commands.find((candidate) => candidate.name === request.data.command)
@@ -145,6 +160,8 @@ export async function serveCommands(
         send({ exitCode });
         socket.end();
       });
+      // One command's failure to report must not stop the ones queued after it.
+      queue = queue.catch(() => undefined);
     });
   });
   // The socket file is created with the umask's mode: a private umask for the bind, so there is
