@@ -26,11 +26,15 @@ export interface Context {
   clearSessionCookie(): void;
 }
 
+/** The token of an `Authorization: Bearer …` header (the scheme name is case-insensitive). */
+export function bearerTokenOf(header: string | undefined): string | null {
+  const token = header ? /^bearer +(.*)$/i.exec(header)?.[1]?.trim() : undefined;
+  return token === undefined || token === '' ? null : token;
+}
+
 /** The session token of a request: `Authorization: Bearer …` first, else the cookie. */
 export function sessionTokenOf(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || null;
-  return request.cookies[SESSION_COOKIE] ?? null;
+  return bearerTokenOf(request.headers.authorization) ?? request.cookies[SESSION_COOKIE] ?? null;
 }
 
 export async function createHttpContext(
@@ -95,7 +99,8 @@ export async function createWsContext(
   const validated = token ? await validateWhileOpen(deps, token, socket) : null;
   // A revocation heard while this validation ran, or one a stale cache did not know of yet.
   const auth = validated && !registry.wasRevoked(validated.session.id) ? validated : null;
-  if (auth && token) {
+  // A socket that hung up while its session was checked has nothing left to watch.
+  if (auth && token && socket.readyState === socket.OPEN) {
     registry.add(auth.session.id, socket);
     watchExpiry(deps, token, auth.session.expiresAt, socket);
   }

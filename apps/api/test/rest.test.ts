@@ -164,6 +164,18 @@ describe('auth', () => {
     expect(created.status).toBe(201);
   });
 
+  it('takes the bearer scheme in any case (RFC 9110), and no token as none', async () => {
+    const { token } = await register('Lowercase');
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const me = await rest('GET', '/auth/me', {
+        headers: { authorization: `${scheme} ${token}` },
+      });
+      expect(me.status, scheme).toBe(200);
+    }
+    const empty = await rest('GET', '/auth/me', { headers: { authorization: 'Bearer ' } });
+    expect(errorOf(empty, 401).code).toBe('UNAUTHORIZED');
+  });
+
   it('VALIDATION_ERROR 400 names each field; USER_EXISTS 409; INVALID_CREDENTIALS 401', async () => {
     const invalid = errorOf(
       await rest('POST', '/auth/register', {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sendRestError } from './rest-error';
+import { bearerTokenOf } from '../context';
 
 export interface Metrics {
   /** This server's own registry (not prom-client's global one: tests run several servers). */
@@ -92,8 +93,7 @@ function metricsAccessOf(access: MetricsAccess) {
   const expected = access.token === undefined ? null : digest(access.token);
   return (request: FastifyRequest): 'allowed' | 'unauthorized' | 'hidden' => {
     if (expected !== null) {
-      const header = request.headers.authorization;
-      const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+      const given = bearerTokenOf(request.headers.authorization) ?? '';
       return timingSafeEqual(digest(given), expected) ? 'allowed' : 'unauthorized';
     }
     if (access.trustProxy) return 'hidden';
