@@ -86,8 +86,10 @@ export function createAppQueryClient(): QueryClient {
             : Math.min(1_000 * 2 ** failures, 30_000),
       },
       mutations: {
-        // SERVICE_UNAVAILABLE: nothing was written (the database is down). The write stays on
-        // screen and is sent again after Retry-After, instead of being undone with a toast.
+        // SERVICE_UNAVAILABLE: the database is down, so almost always nothing was written
+        // (docs/api.md: only a COMMIT cut off in flight leaves it unknown, and expectedVersion
+        // refuses a repeat of an update, move or delete). The write stays on screen and is
+        // sent again after Retry-After, instead of being undone with a toast.
         retry: (failures, error) =>
           isServiceUnavailable(error) && failures < UNAVAILABLE_WRITE_TRIES,
         retryDelay: (_failures, error) => retryDelayMs(error),
