@@ -51,7 +51,7 @@ export function toTRPCError(error: AppError): TRPCError {
  * How long a caller is told to wait (`Retry-After`) when a dependency is down: about the
  * pool's connect timeout, long enough not to hammer a database that is restarting.
  */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The application error behind a tRPC error, if there is one: the AppError domain code threw,

@@ -29,7 +29,7 @@ export interface LogFallbackOptions {
   pollMs?: number;
 }
 
-export const LOG_POLL_MS = 500;
+const LOG_POLL_MS = 500;
 const PAGE = 500;
 
 interface Stream {

@@ -21,14 +21,14 @@ type Log = Pick<FastifyBaseLogger, 'warn' | 'info'>;
 const revokedSchema = z.array(z.string());
 
 /** How often both connections are pinged: a hung Redis (SIGSTOP) closes nothing. */
-export const BUS_HEARTBEAT_MS = 500;
+const BUS_HEARTBEAT_MS = 500;
 /** A ping unanswered this long marks the bus unhealthy (the log is read meanwhile). */
-export const BUS_HEARTBEAT_TIMEOUT_MS = 1_000;
+const BUS_HEARTBEAT_TIMEOUT_MS = 1_000;
 /**
  * A peer instance unheard for this long may be cut off from Redis: what it publishes is lost
  * to us, so this instance reads the log meanwhile (it is in the log). About 2.5 heartbeats.
  */
-export const PEER_SILENT_MS = 1_250;
+const PEER_SILENT_MS = 1_250;
 /** A peer unheard for this long (it crashed, or was stopped without saying so) is forgotten. */
 const PEER_FORGET_MS = 60_000;
 /** Heartbeats: each instance announces itself, so the others can tell when it goes silent. */

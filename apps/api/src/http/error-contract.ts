@@ -18,7 +18,7 @@ import { sendTrpcError, trpcErrorBody } from './trpc-error';
  */
 
 /** While a shutdown drains, a request is answered 503 and told to come back after this. */
-export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
 /** At most this much of a refused URL is echoed in a REST body's `path`. */
 const MAX_ECHOED_PATH = 2_048;
@@ -56,7 +56,7 @@ function refusalOfStatus(status: number, retryAfterSeconds: number | undefined):
  * wrong with the request), anything else through the error formatter (INTERNAL_SERVER_ERROR,
  * no internals).
  */
-export function contractErrorOf(error: unknown, retryAfterSeconds?: number): AppError {
+function contractErrorOf(error: unknown, retryAfterSeconds?: number): AppError {
   const status = statusOf(error);
   if (status < 500) {
     const refusal = refusalOfStatus(status, retryAfterSeconds);
