@@ -2,9 +2,12 @@
 // project, of role changes and removals, and of renames, archives and deletions of the
 // projects they belong to, and of nothing else; across two instances, and resumed from the
 // last event id without a gap or a duplicate.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import type { ProjectEvent } from '@taskboard/schema';
+import { createInProcessBus } from '../src/events/bus';
+import { projectListFeed } from '../src/routers/project-list-events';
 import { createTestDatabase, signUp, startServer, type TestServer } from './support/server';
 import { recordMyProjects, watchedLiveClient, type Recording } from './support/live';
 
@@ -144,5 +147,79 @@ describe('events.myProjects', () => {
     const anonymous = live(a, 'not-a-token');
     const feed = recordMyProjects(anonymous.api);
     await expect.poll(() => feed.errors).toEqual(['UNAUTHORIZED']);
+  });
+});
+
+describe('projectListFeed', () => {
+  const at = new Date(0).toISOString();
+  const base = { actorId: null, previousId: null, previousRecipientEventId: null, createdAt: at };
+  const bob = { id: randomUUID(), email: 'bob@example.com', name: 'Bob' };
+  const memberEvent = (
+    id: number,
+    projectId: string,
+    type: 'member.added' | 'member.removed',
+  ): ProjectEvent =>
+    type === 'member.added'
+      ? {
+          ...base,
+          id,
+          projectId,
+          recipientId: bob.id,
+          type,
+          payload: {
+            member: { projectId, userId: bob.id, role: 'viewer', user: bob, createdAt: at },
+          },
+        }
+      : { ...base, id, projectId, recipientId: bob.id, type, payload: { userId: bob.id } };
+  const renamed = (id: number, projectId: string, name: string): ProjectEvent => ({
+    ...base,
+    id,
+    projectId,
+    recipientId: null,
+    type: 'project.updated',
+    payload: {
+      project: {
+        id: projectId,
+        name,
+        description: '',
+        status: 'active',
+        ownerId: randomUUID(),
+        isInbox: false,
+        createdAt: at,
+        updatedAt: at,
+      },
+    },
+  });
+
+  it('drops a project’s event queued behind the caller’s removal from it (both read from the bus in one go)', async () => {
+    const bus = createInProcessBus();
+    const [shared, other] = [randomUUID(), randomUUID()];
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const feed = projectListFeed({
+      bus,
+      userId: bob.id,
+      memberOf: [shared],
+      readAfter: () => Promise.resolve([]),
+      isUnavailable: () => false,
+      start: 0,
+      signal: controller.signal,
+    });
+    const reading = (async () => {
+      for await (const event of feed) seen.push(`${event.type} ${event.id}`);
+    })();
+    try {
+      bus.publish([memberEvent(1, other, 'member.added')]);
+      await expect.poll(() => seen).toEqual(['member.added 1']);
+      // One delivery carries both: the removal is queued, then the rename it now hides.
+      bus.publish([memberEvent(2, shared, 'member.removed'), renamed(3, shared, 'Secret plan')]);
+      bus.publish([renamed(4, other, 'Still his')]);
+      await expect.poll(() => seen.at(-1)).toBe('project.updated 4');
+      expect(seen).toEqual(['member.added 1', 'member.removed 2', 'project.updated 4']);
+    } finally {
+      controller.abort();
+      await bus.close();
+      await reading;
+    }
   });
 });

@@ -2,8 +2,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import * as db from '@taskboard/db';
 import type { ProjectEvent } from '@taskboard/schema';
-import type { AppDeps } from '../deps';
-import type { Unsubscribe } from '../events/bus';
+import type { EventBus, Unsubscribe } from '../events/bus';
 import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
 import { authedProcedure, router } from '../trpc';
 import { lastEventIdSchema } from './events';
@@ -40,14 +39,14 @@ function memberOf(event: ProjectListEvent): string | null {
  * and left as the user's memberships come and go, whether the membership event arrived live
  * or from the log.
  */
-function projectListChannels(deps: AppDeps, userId: string) {
+function projectListChannels(bus: EventBus, userId: string) {
   const projects = new Map<string, Unsubscribe>();
   let push: ((item: ProjectEvent | 'resync') => void) | null = null;
   const follow = (projectId: string) => {
     if (projects.has(projectId)) return;
     projects.set(
       projectId,
-      deps.bus.subscribeProject(projectId, (event) => {
+      bus.subscribeProject(projectId, (event) => {
         if (event.type === 'project.updated' || event.type === 'project.deleted') push?.(event);
       }),
     );
@@ -56,6 +55,14 @@ function projectListChannels(deps: AppDeps, userId: string) {
     projects.get(projectId)?.();
     projects.delete(projectId);
   };
+  /**
+   * Whether the user may see the event now. A project's own events were queued while its
+   * channel was joined, but a `member.removed` queued before them (two bus messages read in
+   * one go) has left it by the time they come out of the queue: they are no longer theirs.
+   */
+  const admits = (event: ProjectListEvent) =>
+    (event.type !== 'project.updated' && event.type !== 'project.deleted') ||
+    projects.has(event.projectId);
   /** Keeps the joined channels in step with a membership change seen in the stream. */
   const apply = (event: ProjectListEvent) => {
     if (event.type === 'member.added' && memberOf(event) === userId) follow(event.projectId);
@@ -67,10 +74,10 @@ function projectListChannels(deps: AppDeps, userId: string) {
     (sink) => {
       push = sink;
       for (const projectId of projectIds) follow(projectId);
-      const stopUser = deps.bus.subscribeUser(userId, (event) => {
+      const stopUser = bus.subscribeUser(userId, (event) => {
         if (isProjectListEvent(event) && memberOf(event) === userId) sink(event);
       });
-      const stopResync = deps.bus.onResync(() => {
+      const stopResync = bus.onResync(() => {
         sink('resync');
       });
       return () => {
@@ -81,7 +88,35 @@ function projectListChannels(deps: AppDeps, userId: string) {
         projects.clear();
       };
     };
-  return { listen, apply };
+  return { listen, admits, apply };
+}
+
+/**
+ * The feed of `userId`'s project list from `start`: `memberOf` are the projects they belong
+ * to (read after `start`), `readAfter` reads the log. What `events.myProjects` yields.
+ */
+export async function* projectListFeed(options: {
+  bus: EventBus;
+  userId: string;
+  memberOf: readonly string[];
+  readAfter: EventSource['readAfter'];
+  isUnavailable: EventSource['isUnavailable'];
+  start: number;
+  signal: AbortSignal | undefined;
+}): AsyncGenerator<ProjectListEvent> {
+  const channels = projectListChannels(options.bus, options.userId);
+  const source: EventSource = {
+    listen: channels.listen(options.memberOf),
+    readAfter: options.readAfter,
+    // Several streams joined: no one chain to find gaps by; the bus's resync re-reads.
+    previousOf: () => null,
+    isUnavailable: options.isUnavailable,
+  };
+  for await (const event of followEvents(source, options.start, options.signal)) {
+    if (!isProjectListEvent(event) || !channels.admits(event)) continue;
+    channels.apply(event);
+    yield event;
+  }
 }
 
 /**
@@ -105,19 +140,16 @@ export const projectListEventsRouter = router({
       const member = await untilAvailable(() =>
         db.listProjects(deps.db, user.id, { includeArchived: true }),
       );
-      const channels = projectListChannels(deps, user.id);
-      const source: EventSource = {
-        listen: channels.listen(member.map((project) => project.id)),
+      const feed = projectListFeed({
+        bus: deps.bus,
+        userId: user.id,
+        memberOf: member.map((project) => project.id),
         readAfter: (afterId, limit) =>
           db.listProjectListEventsAfter(deps.db, user.id, afterId, limit),
-        // Several streams joined: no one chain to find gaps by; the bus's resync re-reads.
-        previousOf: () => null,
         isUnavailable: db.isDatabaseUnavailable,
-      };
-      for await (const event of followEvents(source, start, signal)) {
-        if (!isProjectListEvent(event)) continue;
-        channels.apply(event);
-        yield tracked(String(event.id), event);
-      }
+        start,
+        signal,
+      });
+      for await (const event of feed) yield tracked(String(event.id), event);
     }),
 });
