@@ -6,6 +6,7 @@ import type { AppRouter } from '@taskboard/api';
 import type { TaskboardClient } from './client';
 import { createAppRouter } from './router';
 import { TRPCProvider } from './trpc';
+import { ServiceBanner } from './ui/ServiceBanner';
 import { ToastProvider } from './ui/toast';
 
 /** The app with its providers; the client and query cache come from outside (tests make their own). */
@@ -28,6 +29,9 @@ export function App({
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={client} queryClient={queryClient}>
         <ToastProvider>
+          {/* Above every route, the signed-in shell or not: while the database is down the
+              sign-in check and the sign-in form wait too, and must say why. */}
+          <ServiceBanner />
           <RouterProvider router={router} />
         </ToastProvider>
       </TRPCProvider>

@@ -4,7 +4,6 @@ import type { ReactElement } from 'react';
 import { useCurrentUser } from './auth/session';
 import { appErrorOf } from './errors';
 import { useTRPC } from './trpc';
-import { ServiceBanner } from './ui/ServiceBanner';
 import { ConnectionIndicator } from './ui/ConnectionIndicator';
 import { useToast } from './ui/toast';
 
@@ -64,7 +63,6 @@ export function AppShell(): ReactElement {
           </button>
         </div>
       </header>
-      <ServiceBanner />
       <main id="main" className="shell-main">
         <Outlet />
       </main>

@@ -69,4 +69,17 @@ describe('a server whose database is down', () => {
     expect(within(column('Done')).getByRole('button', { name: 'Fan duct' })).toBeVisible();
     expect(screen.queryByText('Move undone')).toBeNull();
   }, 60_000);
+
+  it('says so on a page opened meanwhile, before any signed-in page can render', async () => {
+    const ada = await signUp('Ada', faultyApiUrl);
+    await cutDatabase();
+    try {
+      renderApp('/', ada.token, [], faultyApiUrl);
+      // The sign-in check itself is what waits: the banner stands above every route.
+      expect(await screen.findByText(BANNER)).toBeVisible();
+      expect(screen.queryByRole('heading', { name: 'Projects' })).toBeNull();
+    } finally {
+      await restoreDatabase();
+    }
+  }, 60_000);
 });

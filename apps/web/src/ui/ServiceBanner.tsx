@@ -6,13 +6,19 @@ import { useServiceUnavailable } from '../service/availability';
  * stay on screen and are retried, so there is nothing for the user to do but know. It goes
  * by itself once the server serves again.
  */
-export function ServiceBanner(): ReactElement | null {
+export function ServiceBanner(): ReactElement {
   const unavailable = useServiceUnavailable();
-  if (!unavailable) return null;
+  // The live region is always there and only its text comes and goes: screen readers skip a
+  // region that appears together with its text.
   return (
-    <div className="service-banner" role="status">
-      <span className="service-banner-dot" aria-hidden="true" />
-      The server is unavailable, retrying… Your changes are kept and will be saved when it is back.
+    <div className={unavailable ? 'service-banner' : undefined} role="status">
+      {unavailable && (
+        <>
+          <span className="service-banner-dot" aria-hidden="true" />
+          The server is unavailable, retrying… What you change meanwhile is kept and saved when it
+          is back.
+        </>
+      )}
     </div>
   );
 }
