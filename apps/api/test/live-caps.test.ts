@@ -156,10 +156,19 @@ async function socketPair() {
   if (typeof address !== 'object' || address === null) throw new Error('no port');
   const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
   const client = new WebSocket(`ws://127.0.0.1:${address.port}`);
+  // The server accepts before the client has seen its handshake answer: terminating a client
+  // that is still connecting raises an error event, so the pair is ready only once both are.
+  const opened = new Promise<void>((resolve) =>
+    client.once('open', () => {
+      resolve();
+    }),
+  );
   cleanups.push(() => {
     client.terminate();
   });
-  return { client, socket: await accepted };
+  const socket = await accepted;
+  await opened;
+  return { client, socket };
 }
 
 async function hangUp(pair: { client: WebSocket; socket: WebSocket }) {
