@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import {
+  membershipEventTypes,
   projectEventBodySchema,
   type ProjectEvent,
   type ProjectEventBody,
@@ -201,9 +202,6 @@ export async function latestRecipientEventId(db: Executor, userId: string): Prom
   return (await newestId(db, 'recipientId', userId)) ?? 0;
 }
 
-/** A user's own membership events (recorded with them as recipient), in any project. */
-const MEMBERSHIP_EVENT_TYPES = ['member.added', 'member.updated', 'member.removed'] as const;
-
 /**
  * The events that change what `userId`'s project list shows, after `afterId`, oldest first:
  * their own membership events (added, role changed, removed; addressed to them) in any
@@ -221,7 +219,7 @@ export async function listProjectListEventsAfter(
     .where('id', '>', afterId)
     .where((eb) =>
       eb.or([
-        eb.and([eb('recipientId', '=', userId), eb('type', 'in', [...MEMBERSHIP_EVENT_TYPES])]),
+        eb.and([eb('recipientId', '=', userId), eb('type', 'in', [...membershipEventTypes])]),
         eb.and([
           eb('type', '=', 'project.updated'),
           eb(

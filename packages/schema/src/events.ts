@@ -16,6 +16,19 @@ export const projectEventTypes = [
 ] as const;
 export type ProjectEventType = (typeof projectEventTypes)[number];
 
+/** Changes to who belongs to a project: addressed to the member, for their project list. */
+export const membershipEventTypes = ['member.added', 'member.updated', 'member.removed'] as const;
+/** What changes a user's project list (events.myProjects): their memberships, their projects. */
+export const projectListEventTypes = [
+  ...membershipEventTypes,
+  'project.updated',
+  'project.deleted',
+] as const;
+
+export function isMembershipEvent(type: ProjectEventType): boolean {
+  return membershipEventTypes.some((membership) => membership === type);
+}
+
 /** What a change says about itself; the data layer adds id, projectId, actorId and createdAt. */
 export const projectEventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('task.created'), payload: z.object({ task: taskSchema }) }),

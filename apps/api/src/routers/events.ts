@@ -1,7 +1,13 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import * as db from '@taskboard/db';
-import { AppError, isAppError, type ProjectEvent, type User } from '@taskboard/schema';
+import {
+  AppError,
+  isAppError,
+  isMembershipEvent,
+  type ProjectEvent,
+  type User,
+} from '@taskboard/schema';
 import type { AppDeps } from '../deps';
 import { requireProjectRole } from '../domain/access';
 import { toTRPCError } from '../errors';
@@ -134,7 +140,7 @@ export const eventsRouter = router({
       for await (const event of events) {
         // Membership events are addressed to the member for their project list
         // (events.myProjects); this feed stays the tasks assigned to the caller.
-        if (event.type.startsWith('member.')) continue;
+        if (isMembershipEvent(event.type)) continue;
         yield tracked(String(event.id), event);
       }
     }),

@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import * as db from '@taskboard/db';
-import type { ProjectEvent } from '@taskboard/schema';
+import { projectListEventTypes, type ProjectEvent } from '@taskboard/schema';
 import type { EventBus, Unsubscribe } from '../events/bus';
 import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
 import { authedProcedure, router } from '../trpc';
@@ -10,14 +10,11 @@ import { lastEventIdSchema } from './events';
 /** The events that change a user's project list (what `events.myProjects` yields). */
 export type ProjectListEvent = Extract<
   ProjectEvent,
-  {
-    type:
-      'member.added' | 'member.updated' | 'member.removed' | 'project.updated' | 'project.deleted';
-  }
+  { type: (typeof projectListEventTypes)[number] }
 >;
 
 function isProjectListEvent(event: ProjectEvent): event is ProjectListEvent {
-  return event.type.startsWith('member.') || event.type.startsWith('project.');
+  return projectListEventTypes.some((type) => type === event.type);
 }
 
 /** The member an event is about, for membership events. */
