@@ -40,6 +40,7 @@ import {
   type ApiProcess,
   type ApiProcessOptions,
 } from '../../src/testing';
+import { waitForPort } from '../support/live';
 
 /**
  * Where the PostgreSQL server binaries are: `PG_BIN` if set, else Debian's newest
@@ -496,25 +497,6 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
 }
 
 // --- helpers -----------------------------------------------------------------------------
-
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => {
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Polls `probe` until it answers true, every `intervalMs`, failing after `timeoutMs`. */
 export async function waitUntil(

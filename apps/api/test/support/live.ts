@@ -197,7 +197,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on the port. */
-async function waitForPort(port: number, timeout = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
