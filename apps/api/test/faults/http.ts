@@ -11,6 +11,17 @@ export interface CallResult {
   ms: number;
 }
 
+/** The result of a call that got no HTTP answer (refused, reset, timed out). */
+function noAnswer(started: number): CallResult {
+  return {
+    status: 0,
+    retryAfter: null,
+    appCode: null,
+    data: null,
+    ms: performance.now() - started,
+  };
+}
+
 /** A tRPC mutation (POST) or query (GET) of `procedure` with `input`, as a bearer. */
 export async function trpcCall(
   url: string,
@@ -43,13 +54,7 @@ export async function trpcCall(
       ms: performance.now() - started,
     };
   } catch {
-    return {
-      status: 0,
-      retryAfter: null,
-      appCode: null,
-      data: null,
-      ms: performance.now() - started,
-    };
+    return noAnswer(started);
   }
 }
 
@@ -83,13 +88,7 @@ export async function restCall(
       ms: performance.now() - started,
     };
   } catch {
-    return {
-      status: 0,
-      retryAfter: null,
-      appCode: null,
-      data: null,
-      ms: performance.now() - started,
-    };
+    return noAnswer(started);
   }
 }
 
