@@ -96,6 +96,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     async close() {
       try {
         await db.destroy();
+        // Kysely destroys its driver only once a query has run, so a handle closed unused
+        // would leave PGlite starting up in the directory after the lock is released (and an
+        // unhandled rejection if the directory goes). PGlite's close waits for its start-up.
+        if (!pglite.closed) await pglite.close();
       } finally {
         release();
       }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DataDirInUseError,
@@ -11,6 +12,7 @@ import {
   lockDataDir,
   type DataDirHolder,
 } from '../src/data-dir-lock';
+import { createDatabase } from '../src/connection';
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -93,5 +95,22 @@ describe('DATA_DIR lock', () => {
     expect(() => lockDataDir(dir)).toThrow(DataDirInUseError);
     lock.release();
     lockDataDir(dir).release();
+  });
+
+  it('a handle closed before its first query leaves nothing at work in its directory', async () => {
+    const dir = freshDir();
+    const first = createDatabase({ dataDir: join(dir, 'data') });
+    await first.close();
+    expect(existsSync(join(dir, 'data', LOCK_FILE))).toBe(false);
+    // Nothing of the first is still at work in the directory: removing it fails no start-up
+    // (that would be an unhandled rejection), and a new one starts there from nothing.
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    const second = createDatabase({ dataDir: join(dir, 'data') });
+    try {
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(second.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await second.close();
+    }
   });
 });
