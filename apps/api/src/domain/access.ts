@@ -4,12 +4,11 @@ import {
   isAppError,
   type MemberRole,
   type Project,
+  roleAtLeast,
   type Task,
   type User,
 } from '@taskboard/schema';
 import type { AppDeps } from '../deps';
-
-const rank: Record<MemberRole, number> = { viewer: 0, editor: 1, owner: 2 };
 
 export interface ProjectAccess {
   project: Project;
@@ -49,7 +48,7 @@ function checkRole(user: User, access: ProjectAccess | null, needed: MemberRole)
     throw new AppError('NOT_FOUND', 'Project not found');
   }
   const { project, role } = access;
-  if (user.role !== 'admin' && role !== null && rank[role] < rank[needed]) {
+  if (user.role !== 'admin' && role !== null && !roleAtLeast(role, needed)) {
     throw new AppError('FORBIDDEN', `This needs the ${needed} role in the project`);
   }
   return { project, role };
