@@ -7,3 +7,4 @@ export * from './permissions';
 export * from './projects';
 export * from './tasks';
 export * from './users';
+export * from './writes';

@@ -39,6 +39,19 @@ export const taskPlacementSchema = z.enum(taskPlacements);
 export type TaskPlacement = z.infer<typeof taskPlacementSchema>;
 
 export const createTaskInputSchema = z.object({
+  /**
+   * A client-chosen id (a UUID), so a client knows its task before the answer arrives and
+   * can send the create again safely: the same id twice in the same project is the same task
+   * (answered as it is now, with the original event's id; no second row, no second event),
+   * as long as the rest of the input is what it was first sent with. Otherwise, or if the id
+   * belongs to a task elsewhere or to one that was deleted: `CONFLICT`. Absent: the server
+   * chooses one.
+   */
+  id: idSchema
+    .optional()
+    .describe(
+      'Client-chosen task id (UUID). Sending the same id again is idempotent: the answer is the task it created.',
+    ),
   /** Absent: the task goes to the caller's Inbox project. */
   projectId: idSchema.optional(),
   title: taskTitleSchema,

@@ -6,16 +6,28 @@ import { ids, member, project, rejectedPaths, rejectionOf, task, timestamp } fro
 /** One valid event body of each type. */
 const bodies: ProjectEventBody[] = [
   { type: 'task.created', payload: { task } },
-  { type: 'task.updated', payload: { task: { ...task, title: 'Renamed', version: 2 } } },
+  {
+    type: 'task.updated',
+    payload: { task: { ...task, title: 'Renamed', version: 2 }, previous: { title: task.title } },
+  },
   {
     type: 'task.moved',
-    payload: { task: { ...task, status: 'done', position: 'a1', version: 3 } },
+    payload: {
+      task: { ...task, status: 'done', position: 'a1', version: 3 },
+      previous: { status: task.status, position: task.position },
+    },
   },
-  { type: 'task.deleted', payload: { taskId: ids.task } },
+  { type: 'task.deleted', payload: { taskId: ids.task, previous: task } },
   { type: 'member.added', payload: { member } },
-  { type: 'member.updated', payload: { member: { ...member, role: 'viewer' } } },
-  { type: 'member.removed', payload: { userId: ids.otherUser } },
-  { type: 'project.updated', payload: { project: { ...project, status: 'archived' } } },
+  {
+    type: 'member.updated',
+    payload: { member: { ...member, role: 'viewer' }, previous: { role: member.role } },
+  },
+  { type: 'member.removed', payload: { userId: ids.otherUser, previous: member } },
+  {
+    type: 'project.updated',
+    payload: { project: { ...project, status: 'archived' }, previous: { status: 'active' } },
+  },
   { type: 'project.deleted', payload: { projectId: ids.project } },
 ];
 
@@ -55,6 +67,36 @@ describe('projectEventBodySchema', () => {
     ['project.deleted', { projectId: 'inbox' }, 'payload.projectId'],
   ])('rejects a %s event whose payload is %j', (type, payload, path) => {
     expect(rejectedPaths(projectEventBodySchema, { type, payload })).toEqual([path]);
+  });
+
+  it.each([
+    ['task.moved', { task, previous: { status: task.status } }, 'payload.previous.position'],
+    ['task.updated', { task, previous: { status: 'archived' } }, 'payload.previous.status'],
+    ['task.deleted', { taskId: ids.task, previous: { status: 'todo' } }, 'payload.previous.id'],
+    ['member.updated', { member, previous: { role: 'admin' } }, 'payload.previous.role'],
+  ])('rejects a %s event with bad previous values %j', (type, payload, path) => {
+    expect(rejectedPaths(projectEventBodySchema, { type, payload })).toContain(path);
+  });
+
+  // Rows logged before events carried previous values still replay: `previous` reads as null.
+  it.each([
+    ['task.updated', { task }],
+    ['task.moved', { task }],
+    ['task.deleted', { taskId: ids.task }],
+    ['member.updated', { member }],
+    ['member.removed', { userId: ids.otherUser }],
+    ['project.updated', { project }],
+  ])('reads a %s logged without previous values as previous: null', (type, payload) => {
+    expect(projectEventBodySchema.parse({ type, payload })).toEqual({
+      type,
+      payload: { ...payload, previous: null },
+    });
+  });
+
+  it('narrows previous by type', () => {
+    const body = projectEventBodySchema.parse(bodies[2]);
+    // Compiles only because `task.moved` types previous as { status, position }.
+    if (body.type === 'task.moved') expect(body.payload.previous?.status).toBe(task.status);
   });
 
   it.each(['task.archived', 'TASK.CREATED', '', undefined])('rejects the event type %j', (type) => {

@@ -63,6 +63,18 @@ describe('createTaskInputSchema', () => {
     ]);
   });
 
+  it('takes a client-chosen UUID as the id', () => {
+    const id = '0b7d1c52-8f0e-4d8a-9d8e-5a4b3c2d1e0f';
+    expect(createTaskInputSchema.parse({ id, title: 'x' }).id).toBe(id);
+  });
+
+  it.each(['', 'task-1', '0b7d1c52-8f0e-4d8a-9d8e-5a4b3c2d1e0f0', 'x'.repeat(5000), 42])(
+    'refuses the client id %j under its field path',
+    (id) => {
+      expect(rejectedPaths(createTaskInputSchema, { id, title: 'x' })).toEqual(['id']);
+    },
+  );
+
   it('rejects a whitespace-only title under its field path', () => {
     expect(rejectedPaths(createTaskInputSchema, { title: '    ' })).toEqual(['title']);
   });
