@@ -69,14 +69,14 @@ const projectsRoute = createRoute({
   component: lazyRouteComponent(() => import('./projects/ProjectsPage'), 'ProjectsPage'),
 });
 
-export const boardRoute = createRoute({
+const boardRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/projects/$projectId',
   validateSearch: boardSearchSchema,
   component: lazyRouteComponent(() => import('./board/BoardPage'), 'BoardPage'),
 });
 
-export const membersRoute = createRoute({
+const membersRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/projects/$projectId/members',
   component: lazyRouteComponent(() => import('./members/MembersPage'), 'MembersPage'),

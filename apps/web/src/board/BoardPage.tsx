@@ -1,10 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useCallback, useMemo, useRef, useState, type ReactElement } from 'react';
-import type { Task, TaskStatus } from '@taskboard/schema';
+import { can, type Task, type TaskStatus } from '@taskboard/schema';
 import { useCurrentUser } from '../auth/session';
 import { appErrorOf, type ShownError } from '../errors';
-import { boardRoute } from '../router';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { ErrorState, Loading } from '../ui/states';
 import { useToast } from '../ui/toast';
@@ -18,10 +17,13 @@ import { TaskDialog } from './TaskDialog';
 import { useBoardMutations, type Conflict } from './useBoardMutations';
 import { useProjectEvents } from './useProjectEvents';
 
+// By id, not by the route object: importing the router here would make a cycle with it.
+const boardRoute = getRouteApi('/signed-in/projects/$projectId');
+
 export function BoardPage(): ReactElement {
   const { projectId } = boardRoute.useParams();
   const search = boardRoute.useSearch();
-  const navigate = useNavigate({ from: boardRoute.fullPath });
+  const navigate = boardRoute.useNavigate();
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -172,9 +174,7 @@ export function BoardPage(): ReactElement {
   const role = project.data.role;
   // From the live view: an archive by someone else makes the board read-only at once.
   const archived = board.project.status === 'archived';
-  const canEdit =
-    !archived &&
-    (role === 'owner' || role === 'editor' || (role === null && user?.role === 'admin'));
+  const canEdit = !archived && can({ role, userRole: user?.role }, 'writeTasks');
 
   return (
     <div className="board-page">
