@@ -4,10 +4,12 @@ import { isDatabaseUnavailable } from '@taskboard/db';
 import {
   AppError,
   appErrorStatus,
-  taskSchema,
+  conflictDetailsSchema,
   validationDetails,
+  validationDetailsSchema,
   type AppErrorCode,
   type AppErrorData,
+  type ProcedureErrorData,
 } from '@taskboard/schema';
 
 /** How each application code travels as a tRPC error (which fixes the HTTP status). */
@@ -110,7 +112,7 @@ export function unstorableTextErrorOf(error: TRPCError): AppError | null {
 
 export interface FormattedError {
   message: string;
-  data: AppErrorData & { path: string | null };
+  data: ProcedureErrorData;
 }
 
 /**
@@ -157,7 +159,7 @@ function plainData(appCode: AppErrorCode): AppErrorData {
 
 function dataOf(error: AppError): AppErrorData {
   if (error.code === 'VALIDATION_ERROR') {
-    const details = z.record(z.string(), z.string()).safeParse(error.details);
+    const details = validationDetailsSchema.safeParse(error.details);
     return { appCode: 'VALIDATION_ERROR', httpStatus: 400, details: details.data ?? {} };
   }
   if (error.code === 'CONFLICT') {
@@ -166,5 +168,3 @@ function dataOf(error: AppError): AppErrorData {
   }
   return plainData(error.code);
 }
-
-const conflictDetailsSchema = z.object({ task: taskSchema });

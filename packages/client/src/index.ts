@@ -11,14 +11,22 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@taskboard/api';
 import {
   appErrorCodes,
-  isAppErrorCode,
+  procedureErrorDataSchema,
   type AppErrorCode,
   type AppErrorData,
+  type ProcedureErrorData,
   type ProjectEvent,
   type ProjectEventType,
 } from '@taskboard/schema';
 
-export type { AppRouter, AppErrorCode, AppErrorData, ProjectEvent, ProjectEventType };
+export type {
+  AppRouter,
+  AppErrorCode,
+  AppErrorData,
+  ProcedureErrorData,
+  ProjectEvent,
+  ProjectEventType,
+};
 /** Every application error code of the contract (SPEC.md "Errors"). */
 export const errorCodes: readonly AppErrorCode[] = appErrorCodes;
 
@@ -87,7 +95,7 @@ export function signIn(url: string, email: string, password: string): Promise<Si
 
 /** A failed call in the API's error contract: `error.data.appCode` says what went wrong. */
 export type TaskboardError = TRPCClientError<AppRouter> & {
-  data: AppErrorData & { path: string | null };
+  data: ProcedureErrorData;
 };
 
 /**
@@ -95,10 +103,8 @@ export type TaskboardError = TRPCClientError<AppRouter> & {
  * narrows `error.data.details` to the current task, `'VALIDATION_ERROR'` to the field messages.
  */
 export function isTaskboardError(error: unknown): error is TaskboardError {
-  if (!(error instanceof TRPCClientError)) return false;
-  const data: unknown = error.data;
   return (
-    typeof data === 'object' && data !== null && 'appCode' in data && isAppErrorCode(data.appCode)
+    error instanceof TRPCClientError && procedureErrorDataSchema.safeParse(error.data).success
   );
 }
 

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import type { Task } from './tasks';
+import { z } from 'zod';
+import { taskSchema } from './tasks';
 
 /** The application error codes of SPEC.md and the HTTP status each one answers with. */
 export const appErrorStatus = {
@@ -23,25 +23,64 @@ export function isAppErrorCode(value: unknown): value is AppErrorCode {
   return typeof value === 'string' && Object.hasOwn(appErrorStatus, value);
 }
 
+export const appErrorCodeSchema = z.enum(appErrorCodes);
+
 /** Field path (`a.b.0`) → message. */
-export type ValidationDetails = Record<string, string>;
+export const validationDetailsSchema = z.record(z.string(), z.string());
+export type ValidationDetails = z.infer<typeof validationDetailsSchema>;
+
 /** The row as it is now, so the caller can show it and decide. */
-export interface ConflictDetails {
-  task: Task;
-}
+export const conflictDetailsSchema = z.object({ task: taskSchema });
+export type ConflictDetails = z.infer<typeof conflictDetailsSchema>;
+
+const codesWithoutDetails = appErrorCodes.filter(
+  (code): code is Exclude<AppErrorCode, 'VALIDATION_ERROR' | 'CONFLICT'> =>
+    code !== 'VALIDATION_ERROR' && code !== 'CONFLICT',
+);
 
 /**
  * The error part every client sees (`error.data` in tRPC), a union on `appCode` so that
  * checking the code narrows `details`.
  */
-export type AppErrorData =
-  | { appCode: 'VALIDATION_ERROR'; httpStatus: 400; details: ValidationDetails }
-  | { appCode: 'CONFLICT'; httpStatus: 409; details: ConflictDetails | null }
-  | {
-      appCode: Exclude<AppErrorCode, 'VALIDATION_ERROR' | 'CONFLICT'>;
-      httpStatus: number;
-      details: null;
-    };
+export const appErrorDataSchema = z.discriminatedUnion('appCode', [
+  z.object({
+    appCode: z.literal('VALIDATION_ERROR'),
+    httpStatus: z.literal(400),
+    details: validationDetailsSchema,
+  }),
+  z.object({
+    appCode: z.literal('CONFLICT'),
+    httpStatus: z.literal(409),
+    details: conflictDetailsSchema.nullable(),
+  }),
+  z.object({
+    appCode: z.enum(codesWithoutDetails),
+    httpStatus: z.number().int(),
+    details: z.null(),
+  }),
+]);
+export type AppErrorData = z.infer<typeof appErrorDataSchema>;
+
+/** `error.data` of a failed tRPC call: the contract's data plus the procedure's path. */
+export const procedureErrorDataSchema = z.intersection(
+  appErrorDataSchema,
+  z.object({ path: z.string().nullable() }),
+);
+export type ProcedureErrorData = z.infer<typeof procedureErrorDataSchema>;
+
+/** SPEC.md "Errors": the body of every REST (and non-tRPC) error answer. */
+export const restErrorBodySchema = z.object({
+  error: z.object({
+    code: appErrorCodeSchema,
+    message: z.string(),
+    /** VALIDATION_ERROR: field messages; CONFLICT on a task: `{ task }`; otherwise null. */
+    details: z.union([validationDetailsSchema, conflictDetailsSchema, z.null()]),
+    timestamp: z.iso.datetime(),
+    /** The request path, without its query string. */
+    path: z.string(),
+  }),
+});
+export type RestErrorBody = z.infer<typeof restErrorBodySchema>;
 
 type DetailsFor<C extends AppErrorCode> = C extends 'VALIDATION_ERROR'
   ? ValidationDetails

@@ -8,7 +8,9 @@ import {
   createTaskInputSchema,
   isAppError,
   isAppErrorCode,
+  procedureErrorDataSchema,
   registerInputSchema,
+  restErrorBodySchema,
   validationDetails,
 } from '../src/index';
 import { task } from './fixtures';
@@ -148,5 +150,63 @@ describe('isAppError', () => {
     expect(isAppError(new Error('FORBIDDEN'))).toBe(false);
     expect(isAppError({ name: 'AppError', code: 'FORBIDDEN', message: 'No' })).toBe(false);
     expect(isAppError('FORBIDDEN')).toBe(false);
+  });
+});
+
+describe('the error data clients read', () => {
+  it('accepts each code with the details it carries, and narrows on appCode', () => {
+    const conflict = procedureErrorDataSchema.parse({
+      appCode: 'CONFLICT',
+      httpStatus: 409,
+      details: { task },
+      path: 'tasks.update',
+    });
+    if (conflict.appCode !== 'CONFLICT') throw new Error('expected CONFLICT');
+    expect(conflict.details?.task.version).toBe(task.version);
+    expect(
+      procedureErrorDataSchema.parse({
+        appCode: 'VALIDATION_ERROR',
+        httpStatus: 400,
+        details: { title: 'Too long' },
+        path: null,
+      }).details,
+    ).toEqual({ title: 'Too long' });
+    expect(
+      procedureErrorDataSchema.safeParse({
+        appCode: 'NOT_FOUND',
+        httpStatus: 404,
+        details: null,
+        path: 'projects.get',
+      }).success,
+    ).toBe(true);
+  });
+
+  it('refuses data that is not the contract', () => {
+    const refused = [
+      { appCode: 'NOPE', httpStatus: 400, details: null, path: null },
+      { appCode: 'CONFLICT', httpStatus: 409, details: { task: { id: 'x' } }, path: null },
+      { appCode: 'VALIDATION_ERROR', httpStatus: 400, details: { title: 1 }, path: null },
+      { appCode: 'FORBIDDEN', httpStatus: 403, details: { why: 'x' }, path: null },
+      { appCode: 'FORBIDDEN', httpStatus: 403, details: null },
+    ];
+    for (const data of refused) {
+      expect(procedureErrorDataSchema.safeParse(data).success, JSON.stringify(data)).toBe(false);
+    }
+  });
+
+  it('describes the REST error body', () => {
+    const body = {
+      error: {
+        code: 'CONFLICT',
+        message: 'Stale',
+        details: { task },
+        timestamp: '2026-12-01T12:00:00.000Z',
+        path: '/api/v1/project-management/tasks/1',
+      },
+    };
+    expect(restErrorBodySchema.parse(body)).toEqual(body);
+    expect(restErrorBodySchema.safeParse({ error: { ...body.error, code: 'OOPS' } }).success).toBe(
+      false,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppErrorCode, RestErrorBody } from '@taskboard/schema';
 
 /** A URL's path, without its query string. */
 export function pathOf(url: string): string {
@@ -6,14 +7,17 @@ export function pathOf(url: string): string {
 }
 
 export interface RestError {
-  code: string;
+  code: AppErrorCode;
   status: number;
   message: string;
-  details?: unknown;
+  details?: RestErrorBody['error']['details'];
 }
 
 /** SPEC.md "Errors": the REST error body, the one shape every non-tRPC error answers with. */
-export function restErrorBody(request: Pick<FastifyRequest, 'url'>, error: RestError) {
+export function restErrorBody(
+  request: Pick<FastifyRequest, 'url'>,
+  error: RestError,
+): RestErrorBody {
   return {
     error: {
       code: error.code,

@@ -1,4 +1,4 @@
-import { appErrorCodes } from '@taskboard/schema';
+import { restErrorBodySchema } from '@taskboard/schema';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../context';
 import { procedureInfo } from '../procedures';
@@ -36,28 +36,8 @@ function without(schema: JsonSchema, fields: string[]): JsonSchema {
   return { ...schema, properties, ...(required.length > 0 ? { required } : { required: [] }) };
 }
 
-const errorBodySchema: JsonSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details', 'timestamp', 'path'],
-      properties: {
-        code: { type: 'string', enum: appErrorCodes },
-        message: { type: 'string' },
-        details: {
-          description:
-            'VALIDATION_ERROR: each invalid field path (`a.b.0`) with its message. ' +
-            'CONFLICT on a task: `{ "task": … }`, the current version. Otherwise null.',
-          anyOf: [{ type: 'object' }, { type: 'null' }],
-        },
-        timestamp: { type: 'string', format: 'date-time' },
-        path: { type: 'string', description: 'The request path' },
-      },
-    },
-  },
-};
+/** The error body of SPEC.md, from the one schema the server's answers are typed by. */
+const errorBodySchema = jsonSchemaOf(restErrorBodySchema, 'output');
 
 const errorResponses = {
   '400': 'VALIDATION_ERROR (with details by field) or BAD_REQUEST',
