@@ -182,23 +182,38 @@ export async function getProjectWithRole(
 }
 
 /**
+ * How a change holds its project's row until commit. `share`: changes to the project's tasks,
+ * which run side by side. `noKeyUpdate`: changes to the project row or its membership, one at a
+ * time, and none while a task change holds `share`; it still admits the FOR KEY SHARE lock that
+ * inserting a row referencing the project takes. `update`: deleting the project, which excludes
+ * that too.
+ */
+export type ProjectLockMode = 'share' | 'noKeyUpdate' | 'update';
+
+/**
  * `getProjectWithRole` for a change about to be written in `trx`: the project row is locked
- * FOR SHARE until commit, so archiving, deleting the project or changing its membership
- * (which lock the row for update) waits for this change, or this change waits and then reads
- * what they committed. The role is read after the lock is held, in its own statement, so it
- * is the committed role, not one from before the wait.
+ * (`mode`) until commit, so a change that conflicts with this one (an archive, a deletion, a
+ * membership change) waits for it, or this one waits and then reads what that committed. The
+ * role is read after the lock is held, in its own statement, so it is the committed role, not
+ * one from before the wait.
+ *
+ * Take the strongest mode the change will need here, first: a transaction that holds `share`
+ * and then updates the row can deadlock with another that does the same.
  */
 export async function lockProjectWithRole(
   trx: Transaction<Database>,
   projectId: string,
   userId: string,
+  mode: ProjectLockMode,
 ): Promise<{ project: Project; role: MemberRole | null } | null> {
-  const row = await trx
-    .selectFrom('projects')
-    .selectAll()
-    .where('id', '=', projectId)
-    .forShare()
-    .executeTakeFirst();
+  const query = trx.selectFrom('projects').selectAll().where('id', '=', projectId);
+  const locked =
+    mode === 'share'
+      ? query.forShare()
+      : mode === 'noKeyUpdate'
+        ? query.forNoKeyUpdate()
+        : query.forUpdate();
+  const row = await locked.executeTakeFirst();
   if (!row) return null;
   return { project: toProject(row), role: await getMemberRole(trx, projectId, userId) };
 }

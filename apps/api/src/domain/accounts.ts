@@ -24,7 +24,7 @@ interface Client {
 
 /** Creates the account with its Inbox, and signs it in. */
 export async function register(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'db' | 'bus' | 'passwords' | 'sessions'>,
   input: RegisterInput,
   client: Client,
 ): Promise<SignedIn> {
@@ -50,7 +50,11 @@ export async function register(
  * Unknown email and wrong password answer the same INVALID_CREDENTIALS after the same argon2
  * work; every attempt counts towards the per-account and per-IP limits until it succeeds.
  */
-export async function login(deps: AppDeps, input: LoginInput, client: Client): Promise<SignedIn> {
+export async function login(
+  deps: Pick<AppDeps, 'db' | 'passwords' | 'sessions' | 'signInThrottle' | 'now'>,
+  input: LoginInput,
+  client: Client,
+): Promise<SignedIn> {
   const attempt = { email: input.email, ip: client.ip };
   await deps.signInThrottle.begin(attempt);
   const user = await db.verifyUserPassword(deps.db, input.email, (hash) =>
@@ -63,13 +67,17 @@ export async function login(deps: AppDeps, input: LoginInput, client: Client): P
   return startSession(deps, { ...user, lastLoginAt: now.toISOString() }, client);
 }
 
-async function startSession(deps: AppDeps, user: User, client: Client): Promise<SignedIn> {
+async function startSession(
+  deps: Pick<AppDeps, 'sessions'>,
+  user: User,
+  client: Client,
+): Promise<SignedIn> {
   const { token, session } = await deps.sessions.create(user.id, client.userAgent);
   return { user, token, expiresAt: session.expiresAt };
 }
 
 export async function listSessions(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'sessions'>,
   user: User,
   currentId: string,
 ): Promise<SessionInfo[]> {
@@ -84,7 +92,11 @@ export async function listSessions(
   }));
 }
 
-export async function revokeSession(deps: AppDeps, user: User, sessionId: string): Promise<void> {
+export async function revokeSession(
+  deps: Pick<AppDeps, 'sessions'>,
+  user: User,
+  sessionId: string,
+): Promise<void> {
   const revoked = await deps.sessions.revoke(sessionId, user.id);
   if (!revoked) throw new AppError('NOT_FOUND', 'Session not found');
 }

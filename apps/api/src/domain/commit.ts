@@ -1,17 +1,43 @@
 import { runUnitOfWork, type UnitOfWork } from '@taskboard/db';
+import type { User } from '@taskboard/schema';
 import type { AppDeps } from '../deps';
+import { authorizeWrite, type ProjectAccess, type ProjectWrite, type WriteTarget } from './access';
+
+/** What a write needs: the database, and the bus its events are published on. */
+export type CommitDeps = Pick<AppDeps, 'db' | 'bus'>;
 
 /**
  * Runs a change in one transaction with its project events, then publishes those events.
  * Publishing happens only once the transaction has committed, so a rolled-back change is
- * never announced.
+ * never announced. A change to an existing project goes through `commitAs` instead; this is
+ * for those with no project to check yet (a registration, a new project).
  */
 export async function commit<T>(
-  deps: AppDeps,
+  deps: CommitDeps,
   actorId: string | null,
   work: (uow: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   const { result, events } = await runUnitOfWork(deps.db, actorId, work);
   deps.bus.publish(events);
   return result;
+}
+
+/**
+ * The one way a write to an existing project is made: `user` does `write` (a kind from the
+ * permission table, see `authorizeWrite`) to `target`. In one transaction it locks the
+ * project row, checks the caller's role and, where the write needs it, that the project is
+ * not archived, then runs `work` with what it found; it answers what `commit` answers. A
+ * check before the transaction could be overtaken by a demotion, removal, archive or deletion
+ * committed before this write; under the lock, it cannot.
+ */
+export function commitAs<T>(
+  deps: CommitDeps,
+  user: User,
+  target: WriteTarget,
+  write: ProjectWrite,
+  work: (uow: UnitOfWork, access: ProjectAccess) => Promise<T>,
+) {
+  return commit(deps, user.id, async (uow) =>
+    work(uow, await authorizeWrite(uow, user, target, write)),
+  );
 }

@@ -10,12 +10,11 @@ import {
   type UpdateProjectInput,
   type User,
 } from '@taskboard/schema';
-import type { AppDeps } from '../deps';
-import { requireProjectRole } from './access';
-import { commit } from './commit';
+import { requireProjectRole, type ReadDeps } from './access';
+import { commit, commitAs, type CommitDeps } from './commit';
 
 export function listProjects(
-  deps: AppDeps,
+  deps: ReadDeps,
   user: User,
   input: ListProjectsInput,
 ): Promise<ProjectListItem[]> {
@@ -26,7 +25,7 @@ export function listProjects(
 }
 
 export async function getProject(
-  deps: AppDeps,
+  deps: ReadDeps,
   user: User,
   projectId: string,
 ): Promise<ProjectWithRole> {
@@ -35,7 +34,7 @@ export async function getProject(
 }
 
 export async function createProject(
-  deps: AppDeps,
+  deps: CommitDeps,
   user: User,
   input: CreateProjectInput,
 ): Promise<ProjectWithRole> {
@@ -45,31 +44,30 @@ export async function createProject(
   return { ...project, role: 'owner' };
 }
 
-export async function updateProject(
-  deps: AppDeps,
+export function updateProject(
+  deps: CommitDeps,
   user: User,
   input: UpdateProjectInput,
 ): Promise<Project> {
-  await requireProjectRole(deps, user, input.id, 'owner');
-  return commit(deps, user.id, (uow) =>
+  return commitAs(deps, user, { projectId: input.id }, 'manage', (uow) =>
     db.updateProject(uow, input.id, { name: input.name, description: input.description }),
   );
 }
 
-export async function archiveProject(
-  deps: AppDeps,
+export function archiveProject(
+  deps: CommitDeps,
   user: User,
   input: ArchiveProjectInput,
 ): Promise<Project> {
-  const { project } = await requireProjectRole(deps, user, input.id, 'owner');
-  if (project.isInbox) throw new AppError('BAD_REQUEST', 'The Inbox cannot be archived');
-  return commit(deps, user.id, (uow) =>
-    db.updateProject(uow, input.id, { status: input.archived ? 'archived' : 'active' }),
-  );
+  return commitAs(deps, user, { projectId: input.id }, 'manage', (uow, { project }) => {
+    if (project.isInbox) throw new AppError('BAD_REQUEST', 'The Inbox cannot be archived');
+    return db.updateProject(uow, input.id, { status: input.archived ? 'archived' : 'active' });
+  });
 }
 
-export async function deleteProject(deps: AppDeps, user: User, projectId: string): Promise<void> {
-  const { project } = await requireProjectRole(deps, user, projectId, 'owner');
-  if (project.isInbox) throw new AppError('BAD_REQUEST', 'The Inbox cannot be deleted');
-  await commit(deps, user.id, (uow) => db.deleteProject(uow, projectId));
+export async function deleteProject(deps: CommitDeps, user: User, projectId: string): Promise<void> {
+  await commitAs(deps, user, { projectId }, 'delete', (uow, { project }) => {
+    if (project.isInbox) throw new AppError('BAD_REQUEST', 'The Inbox cannot be deleted');
+    return db.deleteProject(uow, projectId);
+  });
 }

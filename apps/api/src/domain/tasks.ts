@@ -14,18 +14,11 @@ import {
   type UpdateTaskInput,
   type User,
 } from '@taskboard/schema';
-import type { AppDeps } from '../deps';
-import {
-  assertActive,
-  requireProjectRole,
-  requireProjectRoleToWrite,
-  requireTaskRole,
-  requireTaskRoleToWrite,
-} from './access';
-import { commit } from './commit';
+import { requireProjectRole, requireTaskRole, type ReadDeps } from './access';
+import { commitAs, type CommitDeps } from './commit';
 
 export async function listTasks(
-  deps: AppDeps,
+  deps: ReadDeps,
   user: User,
   input: ListTasksInput,
 ): Promise<TaskList> {
@@ -35,17 +28,19 @@ export async function listTasks(
   return db.listTasks(deps.db, input, { userId: user.id, all: user.role === 'admin' });
 }
 
-export async function getTask(deps: AppDeps, user: User, taskId: string): Promise<Task> {
+export async function getTask(deps: ReadDeps, user: User, taskId: string): Promise<Task> {
   const { task } = await requireTaskRole(deps, user, taskId, 'viewer');
   return task;
 }
 
-export async function createTask(deps: AppDeps, user: User, input: CreateTaskInput): Promise<Task> {
+export async function createTask(
+  deps: CommitDeps,
+  user: User,
+  input: CreateTaskInput,
+): Promise<Task> {
   const projectId = input.projectId ?? (await inboxOf(deps, user)).id;
-  return commit(deps, user.id, async (uow) => {
-    const { project } = await requireProjectRoleToWrite(uow, user, projectId, 'editor');
-    assertActive(project);
-    return db.createTask(uow, {
+  return commitAs(deps, user, { projectId }, 'tasks', (uow, { project }) =>
+    db.createTask(uow, {
       projectId: project.id,
       title: input.title,
       description: input.description,
@@ -55,49 +50,37 @@ export async function createTask(deps: AppDeps, user: User, input: CreateTaskInp
       dueDate: input.dueDate,
       createdById: user.id,
       placement: input.placement,
-    });
-  });
+    }),
+  );
 }
 
-async function inboxOf(deps: AppDeps, user: User) {
+async function inboxOf(deps: ReadDeps, user: User) {
   const inbox = await db.getInboxProject(deps.db, user.id);
   if (!inbox) throw new AppError('NOT_FOUND', 'You have no Inbox project');
   return inbox;
 }
 
-/**
- * The checks every change to an existing task makes, inside its transaction: the caller is an
- * editor and the project is not archived.
- */
-async function requireEditableTask(uow: db.UnitOfWork, user: User, taskId: string) {
-  const { project } = await requireTaskRoleToWrite(uow, user, taskId, 'editor');
-  assertActive(project);
-}
-
-export async function updateTask(deps: AppDeps, user: User, input: UpdateTaskInput): Promise<Task> {
+export function updateTask(deps: CommitDeps, user: User, input: UpdateTaskInput): Promise<Task> {
   const { id, expectedVersion, ...changes } = input;
-  return commit(deps, user.id, async (uow) => {
-    await requireEditableTask(uow, user, id);
-    return db.updateTask(uow, id, changes, expectedVersion);
-  });
+  return commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
+    db.updateTask(uow, id, changes, expectedVersion),
+  );
 }
 
-export async function moveTask(deps: AppDeps, user: User, input: MoveTaskInput): Promise<Task> {
+export function moveTask(deps: CommitDeps, user: User, input: MoveTaskInput): Promise<Task> {
   const { id, expectedVersion, ...move } = input;
-  return commit(deps, user.id, async (uow) => {
-    await requireEditableTask(uow, user, id);
-    return db.moveTask(uow, id, move, expectedVersion);
-  });
+  return commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
+    db.moveTask(uow, id, move, expectedVersion),
+  );
 }
 
-export async function deleteTask(deps: AppDeps, user: User, input: TaskRefInput): Promise<void> {
-  await commit(deps, user.id, async (uow) => {
-    await requireEditableTask(uow, user, input.id);
-    await db.deleteTask(uow, input.id, input.expectedVersion);
-  });
+export async function deleteTask(deps: CommitDeps, user: User, input: TaskRefInput): Promise<void> {
+  await commitAs(deps, user, { taskId: input.id }, 'tasks', (uow) =>
+    db.deleteTask(uow, input.id, input.expectedVersion),
+  );
 }
 
-export async function getBoard(deps: AppDeps, user: User, input: BoardInput): Promise<Board> {
+export async function getBoard(deps: ReadDeps, user: User, input: BoardInput): Promise<Board> {
   const { project } = await requireProjectRole(deps, user, input.projectId, 'viewer');
   // The event id is read first: an event committed while the columns are read is replayed
   // (and applied idempotently) rather than missed.
@@ -107,7 +90,7 @@ export async function getBoard(deps: AppDeps, user: User, input: BoardInput): Pr
 }
 
 export async function getBoardColumn(
-  deps: AppDeps,
+  deps: ReadDeps,
   user: User,
   input: BoardColumnInput,
 ): Promise<BoardColumn> {
