@@ -1,8 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { z } from 'zod';
 import { isDatabaseUnavailable } from '@taskboard/db';
+import { connectionParamsSchema, LIMITS } from '@taskboard/schema';
 import type { ValidatedSession } from './auth/sessions';
 import type { AppDeps } from './deps';
 import { retryWhileUnavailable } from './live/follow';
@@ -13,6 +13,11 @@ import {
 } from './live/connections';
 
 export const SESSION_COOKIE = 'taskboard_session';
+
+/** The request's `User-Agent`, cut to what a session keeps. */
+function userAgentOf(request: FastifyRequest): string | null {
+  return request.headers['user-agent']?.slice(0, LIMITS.userAgentMax) ?? null;
+}
 
 export interface Context {
   deps: AppDeps;
@@ -66,17 +71,12 @@ export async function createHttpContext(
     deps,
     auth,
     ip: request.ip,
-    userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+    userAgent: userAgentOf(request),
     log: request.log,
     setSessionCookie,
     clearSessionCookie,
   };
 }
-
-const connectionParamsSchema = z
-  .object({ token: z.string().max(256) })
-  .partial()
-  .nullable();
 
 /** Longest a timer may wait (setTimeout's limit is ~24.8 days). */
 const MAX_TIMER_MS = 24 * 60 * 60_000;
@@ -108,7 +108,7 @@ export async function createWsContext(
     deps,
     auth,
     ip: request.ip,
-    userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+    userAgent: userAgentOf(request),
     log: request.log,
     setSessionCookie: () => undefined,
     clearSessionCookie: () => undefined,

@@ -21,7 +21,7 @@ export const boardColumnInputSchema = z.object({
   projectId: idSchema,
   status: taskStatusSchema,
   /** The `nextCursor` of the page before; opaque to clients. */
-  cursor: z.string().min(1).max(1000),
+  cursor: z.string().min(1).max(LIMITS.boardCursorMax),
   limit: columnLimitSchema,
 });
 export type BoardColumnInput = z.infer<typeof boardColumnInputSchema>;

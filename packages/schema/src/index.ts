@@ -3,6 +3,7 @@ export * from './common';
 export * from './errors';
 export * from './events';
 export * from './limits';
+export * from './live';
 export * from './permissions';
 export * from './projects';
 export * from './tasks';

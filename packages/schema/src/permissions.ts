@@ -19,7 +19,11 @@ export const projectPermissions = {
 export type ProjectAction = keyof typeof projectPermissions;
 
 /** Member roles from fewest rights to most: each may do all that the roles before it may. */
-export const memberRolesByRank = ['viewer', 'editor', 'owner'] as const satisfies readonly MemberRole[];
+export const memberRolesByRank = [
+  'viewer',
+  'editor',
+  'owner',
+] as const satisfies readonly MemberRole[];
 
 /** Whether `role` has at least the rights of `needed`. */
 export function roleAtLeast(role: MemberRole, needed: MemberRole): boolean {

@@ -61,3 +61,20 @@ export const sessionSchema = z.object({
   current: z.boolean(),
 });
 export type SessionInfo = z.infer<typeof sessionSchema>;
+
+/** What registering and signing in answer: the user and the new session's token. */
+export const signedInSchema = z.object({
+  user: userSchema,
+  /** The session token, for `Authorization: Bearer` or a WebSocket's connection params. */
+  token: z.string(),
+  expiresAt: timestampSchema,
+});
+export type SignedIn = z.infer<typeof signedInSchema>;
+
+/** What signing out (one session or all) answers. */
+export const signedOutSchema = z.object({ ok: z.literal(true) });
+
+export const revokeSessionInputSchema = z.object({
+  id: z.string().min(1).max(LIMITS.sessionIdMax),
+});
+export type RevokeSessionInput = z.infer<typeof revokeSessionInputSchema>;

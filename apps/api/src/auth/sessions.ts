@@ -11,7 +11,7 @@ import {
   type Database,
   type Session,
 } from '@taskboard/db';
-import type { User } from '@taskboard/schema';
+import { LIMITS, type User } from '@taskboard/schema';
 import type { SessionCache } from './session-cache';
 
 export interface ValidatedSession {
@@ -55,7 +55,6 @@ export const SESSION_CACHE_TTL_SECONDS = 60;
 /** 20 random bytes (160 bits) in lower-case base32 without padding: 32 characters. */
 const TOKEN_BYTES = 20;
 const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
-const USER_AGENT_MAX = 512;
 
 export interface SessionManagerDeps {
   db: Kysely<Database>;
@@ -103,7 +102,7 @@ export function createSessionManager({
         lastSeenAt: at,
         expiresAt: new Date(at.getTime() + SESSION_IDLE_MS),
         absoluteExpiresAt: new Date(at.getTime() + SESSION_ABSOLUTE_MS),
-        userAgent: userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+        userAgent: userAgent?.slice(0, LIMITS.userAgentMax) ?? null,
       };
       await createSession(db, session);
       return { token, session };

@@ -2,18 +2,14 @@ import { z } from 'zod';
 import {
   loginInputSchema,
   registerInputSchema,
+  revokeSessionInputSchema,
   sessionSchema,
-  timestampSchema,
+  signedInSchema,
+  signedOutSchema,
   userSchema,
 } from '@taskboard/schema';
 import * as accounts from '../domain/accounts';
 import { authedProcedure, publicProcedure, router } from '../trpc';
-
-const signedInSchema = z.object({
-  user: userSchema,
-  token: z.string(),
-  expiresAt: timestampSchema,
-});
 
 export const authRouter = router({
   register: publicProcedure
@@ -32,13 +28,13 @@ export const authRouter = router({
       ctx.setSessionCookie(signedIn.token, signedIn.expiresAt);
       return { ...signedIn, expiresAt: signedIn.expiresAt.toISOString() };
     }),
-  logout: authedProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+  logout: authedProcedure.output(signedOutSchema).mutation(async ({ ctx }) => {
     await ctx.deps.sessions.revoke(ctx.auth.session.id);
     ctx.clearSessionCookie();
     return { ok: true as const };
   }),
   /** Signs out every session of the user, this one included. */
-  logoutAll: authedProcedure.output(z.object({ ok: z.literal(true) })).mutation(async ({ ctx }) => {
+  logoutAll: authedProcedure.output(signedOutSchema).mutation(async ({ ctx }) => {
     await ctx.deps.sessions.revokeAll(ctx.auth.user.id);
     ctx.clearSessionCookie();
     return { ok: true as const };
@@ -48,7 +44,7 @@ export const authRouter = router({
     .output(z.array(sessionSchema))
     .query(({ ctx }) => accounts.listSessions(ctx.deps, ctx.auth.user, ctx.auth.session.id)),
   revokeSession: authedProcedure
-    .input(z.object({ id: z.string().min(1).max(128) }))
+    .input(revokeSessionInputSchema)
     .output(z.object({ id: z.string() }))
     .mutation(async ({ ctx, input }) => {
       await accounts.revokeSession(ctx.deps, ctx.auth.user, input.id);

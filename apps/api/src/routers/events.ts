@@ -5,6 +5,7 @@ import {
   AppError,
   isAppError,
   isMembershipEvent,
+  lastEventIdSchema,
   type ProjectEvent,
   type User,
 } from '@taskboard/schema';
@@ -14,20 +15,6 @@ import { toTRPCError } from '../errors';
 import type { Unsubscribe } from '../events/bus';
 import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
 import { authedProcedure, router } from '../trpc';
-
-/**
- * An event id to resume after. tRPC hands back the last `tracked` id as a string on
- * reconnect; clients may send a number.
- */
-export const lastEventIdSchema = z
-  .union([
-    z.number().int().min(0),
-    z
-      .string()
-      .regex(/^\d{1,15}$/)
-      .transform(Number),
-  ])
-  .nullish();
 
 /** Live events from one bus subscription, plus the bus's resync signals. */
 function busListener(

@@ -1,11 +1,10 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import * as db from '@taskboard/db';
-import { projectListEventTypes, type ProjectEvent } from '@taskboard/schema';
+import { lastEventIdSchema, projectListEventTypes, type ProjectEvent } from '@taskboard/schema';
 import type { EventBus, Unsubscribe } from '../events/bus';
 import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
 import { authedProcedure, router } from '../trpc';
-import { lastEventIdSchema } from './events';
 
 /** The events that change a user's project list (what `events.myProjects` yields). */
 export type ProjectListEvent = Extract<
