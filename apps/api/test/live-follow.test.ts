@@ -19,7 +19,7 @@ function event(id: number, previousId: number | null): ProjectEvent {
     previousRecipientEventId: null,
     createdAt: new Date(0).toISOString(),
     type: 'task.deleted',
-    payload: { taskId: PROJECT },
+    payload: { taskId: PROJECT, previous: null },
   };
 }
 

@@ -170,7 +170,7 @@ describe('projectListFeed', () => {
             member: { projectId, userId: bob.id, role: 'viewer', user: bob, createdAt: at },
           },
         }
-      : { ...base, id, projectId, recipientId: bob.id, type, payload: { userId: bob.id } };
+      : { ...base, id, projectId, recipientId: bob.id, type, payload: { userId: bob.id, previous: null } };
   const renamed = (id: number, projectId: string, name: string): ProjectEvent => ({
     ...base,
     id,
@@ -188,6 +188,7 @@ describe('projectListFeed', () => {
         createdAt: at,
         updatedAt: at,
       },
+      previous: null,
     },
   });
 

@@ -4,6 +4,7 @@ import {
   projectEventBodySchema,
   type ProjectEvent,
   type ProjectEventBody,
+  type Task,
 } from '@taskboard/schema';
 import { iso } from './timestamps';
 import type { Executor } from './types';
@@ -243,4 +244,26 @@ export async function latestEventId(db: Executor): Promise<number> {
     .select((eb) => eb.fn.max('id').as('id'))
     .executeTakeFirst();
   return row?.id == null ? 0 : Number(row.id);
+}
+
+/**
+ * A task's `task.created` event (its id and the task as created), or null when the log has
+ * none: the task was bulk-loaded, or its project (and so its log) was deleted. Served by the
+ * index of migration 0003, whose expression this repeats exactly.
+ */
+export async function findTaskCreatedEvent(
+  db: Executor,
+  taskId: string,
+): Promise<{ id: number; task: Task } | null> {
+  const row = await db
+    .selectFrom('projectEvents')
+    .select(['id', 'payload'])
+    .where('type', '=', 'task.created')
+    .where(sql<string>`payload #>> '{task,id}'`, '=', taskId)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const body = projectEventBodySchema.parse({ type: 'task.created', payload: row.payload });
+  return body.type === 'task.created' ? { id: Number(row.id), task: body.payload.task } : null;
 }

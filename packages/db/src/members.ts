@@ -144,7 +144,7 @@ async function handOverOwnership(uow: UnitOfWork, projectId: string, from: strin
     .execute();
 }
 
-/** Changes a member's role (recorded as `member.updated`), keeping at least one owner. */
+/** Changes a member's role (recorded as `member.updated`, with the role before), keeping at least one owner. */
 export async function updateMemberRole(
   uow: UnitOfWork,
   projectId: string,
@@ -165,13 +165,15 @@ export async function updateMemberRole(
     .where('userId', '=', userId)
     .execute();
   const member = { ...current, role };
-  uow.record(projectId, { type: 'member.updated', payload: { member } }, userId);
+  const previous = { role: current.role };
+  uow.record(projectId, { type: 'member.updated', payload: { member, previous } }, userId);
   return member;
 }
 
 /**
- * Removes a member (recorded as `member.removed`), keeping at least one owner. Their tasks in
- * the project are unassigned, each recorded as `task.updated`.
+ * Removes a member (recorded as `member.removed`, with the membership as it was), keeping at
+ * least one owner. Their tasks in the project are unassigned, each recorded as `task.updated`
+ * (previous `assigneeId`: the member).
  */
 export async function removeMember(
   uow: UnitOfWork,
@@ -198,7 +200,8 @@ export async function removeMember(
     .execute();
   for (const row of unassigned) {
     // Addressed to the member who lost the task, so their own feed shows it.
-    uow.record(projectId, { type: 'task.updated', payload: { task: toTask(row) } }, userId);
+    const payload = { task: toTask(row), previous: { assigneeId: userId } };
+    uow.record(projectId, { type: 'task.updated', payload }, userId);
   }
-  uow.record(projectId, { type: 'member.removed', payload: { userId } }, userId);
+  uow.record(projectId, { type: 'member.removed', payload: { userId, previous: current } }, userId);
 }

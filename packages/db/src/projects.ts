@@ -5,6 +5,7 @@ import {
   type Project,
   type ProjectListItem,
   type ProjectStatus,
+  type ProjectUpdatedPrevious,
 } from '@taskboard/schema';
 import type { Transaction } from 'kysely';
 import { toMember } from './members';
@@ -128,26 +129,47 @@ export interface ProjectChanges {
   status?: ProjectStatus | undefined;
 }
 
-/** Applies the changes (recorded as `project.updated`); throws `NOT_FOUND` for no such project. */
+/**
+ * Applies the changes (recorded as `project.updated`, with the previous value of each field
+ * that changed, read from the row locked here); throws `NOT_FOUND` for no such project. No
+ * changes (nothing given, or only the values it already has): the project as it is, no event.
+ */
 export async function updateProject(
   uow: UnitOfWork,
   projectId: string,
   changes: ProjectChanges,
 ): Promise<Project> {
-  const set = {
-    ...(changes.name === undefined ? {} : { name: changes.name }),
-    ...(changes.description === undefined ? {} : { description: changes.description }),
-    ...(changes.status === undefined ? {} : { status: changes.status }),
-  };
+  // The lock commitAs takes for a project write ('manage'): this takes nothing stronger.
+  const current = await uow.trx
+    .selectFrom('projects')
+    .selectAll()
+    .where('id', '=', projectId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!current) throw new AppError('NOT_FOUND', 'Project not found');
+  const set: ProjectChanges = {};
+  const previous: ProjectUpdatedPrevious = {};
+  if (changes.name !== undefined && changes.name !== current.name) {
+    set.name = changes.name;
+    previous.name = current.name;
+  }
+  if (changes.description !== undefined && changes.description !== current.description) {
+    set.description = changes.description;
+    previous.description = current.description;
+  }
+  if (changes.status !== undefined && changes.status !== current.status) {
+    set.status = changes.status;
+    previous.status = current.status;
+  }
+  if (Object.keys(set).length === 0) return toProject(current);
   const row = await uow.trx
     .updateTable('projects')
     .set({ ...set, updatedAt: new Date() })
     .where('id', '=', projectId)
     .returningAll()
-    .executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', 'Project not found');
+    .executeTakeFirstOrThrow();
   const project = toProject(row);
-  uow.record(projectId, { type: 'project.updated', payload: { project } });
+  uow.record(projectId, { type: 'project.updated', payload: { project, previous } });
   return project;
 }
 

@@ -183,7 +183,11 @@ describe(`the unit of work (${engine})`, () => {
         { type: 'task.updated', recipientId: mate.id },
       );
       expect(updated).toMatchObject({ assigneeId: mate.id, priority: 'high', version: 2 });
-      expect(event.payload).toEqual({ task: updated });
+      // Exactly the changed fields, with the values they had.
+      expect(event.payload).toEqual({
+        task: updated,
+        previous: { assigneeId: null, priority: 'medium' },
+      });
       expect(await xmin('tasks', task.id)).toBe(await xmin('project_events', event.id));
     });
 
@@ -207,17 +211,20 @@ describe(`the unit of work (${engine})`, () => {
         { type: 'task.moved', recipientId: mate.id },
       );
       expect(moved).toMatchObject({ status: 'in-progress', version: 2 });
-      expect(event.payload).toEqual({ task: moved });
+      expect(event.payload).toEqual({
+        task: moved,
+        previous: { status: 'todo', position: task.position },
+      });
       expect(await xmin('tasks', task.id)).toBe(await xmin('project_events', event.id));
     });
 
-    it('task.deleted, addressed to the assignee, with the task id', async () => {
+    it('task.deleted, addressed to the assignee, with the task id and the task as it was', async () => {
       const task = await makeTask(handle.db, project, owner, { assigneeId: mate.id });
       const { event } = await expectOneEvent(owner, project.id, (uow) => deleteTask(uow, task.id), {
         type: 'task.deleted',
         recipientId: mate.id,
       });
-      expect(event.payload).toEqual({ taskId: task.id });
+      expect(event.payload).toEqual({ taskId: task.id, previous: task });
       await expect(getTask(handle.db, task.id)).resolves.toBeNull();
     });
 
@@ -239,7 +246,7 @@ describe(`the unit of work (${engine})`, () => {
         (uow) => updateMemberRole(uow, project.id, newcomer.id, 'editor'),
         { type: 'member.updated', recipientId: newcomer.id },
       );
-      expect(updatedEvent.payload).toEqual({ member: updated });
+      expect(updatedEvent.payload).toEqual({ member: updated, previous: { role: 'viewer' } });
       expect(await memberXmin(project.id, newcomer.id)).toBe(
         await xmin('project_events', updatedEvent.id),
       );
@@ -250,18 +257,22 @@ describe(`the unit of work (${engine})`, () => {
         (uow) => removeMember(uow, project.id, newcomer.id),
         { type: 'member.removed', recipientId: newcomer.id },
       );
-      expect(removedEvent.payload).toEqual({ userId: newcomer.id });
+      expect(removedEvent.payload).toEqual({ userId: newcomer.id, previous: updated });
       await expect(memberXmin(project.id, newcomer.id)).resolves.toBeUndefined();
     });
 
-    it('project.updated', async () => {
+    it('project.updated, with the previous value of each changed field', async () => {
+      const before = await getProject(handle.db, project.id);
       const { result: updated, event } = await expectOneEvent(
         owner,
         project.id,
         (uow) => updateProject(uow, project.id, { description: 'Voron 2.4' }),
         { type: 'project.updated', recipientId: null },
       );
-      expect(event.payload).toEqual({ project: updated });
+      expect(event.payload).toEqual({
+        project: updated,
+        previous: { description: before?.description },
+      });
       expect(await xmin('projects', project.id)).toBe(await xmin('project_events', event.id));
     });
   });
@@ -310,7 +321,10 @@ describe(`the unit of work (${engine})`, () => {
       await expect(
         work(owner, async (uow) => {
           const updated = await updateTask(uow, task.id, { title: 'Will not stick' });
-          uow.record(randomUUID(), { type: 'task.updated', payload: { task: updated } });
+          uow.record(randomUUID(), {
+            type: 'task.updated',
+            payload: { task: updated, previous: {} },
+          });
         }),
       ).rejects.toThrow(/foreign key/);
 
@@ -416,7 +430,7 @@ describe(`event ids (${engine})`, () => {
             projectId: project.id,
             actorId: owner.id,
             recipientId: null,
-            body: { type: 'project.updated', payload: { project: current } },
+            body: { type: 'project.updated', payload: { project: current, previous: {} } },
           },
         ]);
         appended.fire();
@@ -645,5 +659,100 @@ describe(`reading the log (${engine})`, () => {
     expect(taskUpdated?.payload).toMatchObject({
       task: { dueDate: '2031-01-02T03:04:05.000Z', description: 'with "quotes" ✓' },
     });
+  });
+});
+
+describe(`previous values (${engine})`, () => {
+  let owner: User;
+  let mate: User;
+  let project: Project;
+
+  beforeAll(async () => {
+    owner = await makeUser(handle.db, 'Before');
+    mate = await makeUser(handle.db, 'After');
+    project = await makeProject(handle.db, owner, [[mate, 'editor']]);
+  });
+
+  it('task.updated carries exactly the changed fields: a re-sent value is not one, a status change moves the task', async () => {
+    const task = await makeTask(handle.db, project, owner, {
+      dueDate: '2031-01-02T03:04:05.000Z',
+      title: 'Same title',
+    });
+    const { result: updated, events } = await work(owner, (uow) =>
+      updateTask(uow, task.id, {
+        title: 'Same title',
+        status: 'done',
+        dueDate: null,
+        description: 'new',
+      }),
+    );
+    expect(events.map((event) => event.payload)).toEqual([
+      {
+        task: updated,
+        previous: {
+          status: 'todo',
+          position: task.position,
+          dueDate: '2031-01-02T03:04:05.000Z',
+          description: '',
+        },
+      },
+    ]);
+    // Replay delivers the same.
+    await expect(
+      listProjectEventsAfter(handle.db, project.id, (events[0]?.id ?? 1) - 1, 1),
+    ).resolves.toEqual(events);
+  });
+
+  it("removing a member records each unassigned task's previous assignee", async () => {
+    const leaver = await makeUser(handle.db, 'Leaver');
+    await work(owner, (uow) => addMember(uow, project.id, leaver.id, 'editor'));
+    const task = await makeTask(handle.db, project, owner, { assigneeId: leaver.id });
+    const { events } = await work(owner, (uow) => removeMember(uow, project.id, leaver.id));
+    const updated = events.find((event) => event.type === 'task.updated');
+    expect(updated?.payload).toMatchObject({
+      task: { id: task.id, assigneeId: null, version: 2 },
+      previous: { assigneeId: leaver.id },
+    });
+    expect(Object.keys(updated?.payload.previous ?? {})).toEqual(['assigneeId']);
+  });
+
+  it('a project update to the values it already has records no event and changes nothing', async () => {
+    const before = await getProject(handle.db, project.id);
+    if (!before) throw new Error('project vanished');
+    const { result, events } = await work(owner, (uow) =>
+      updateProject(uow, project.id, { name: before.name, status: before.status }),
+    );
+    expect(events).toEqual([]);
+    expect(result).toEqual(before);
+    await expect(getProject(handle.db, project.id)).resolves.toEqual(before);
+  });
+
+  it('a row logged before events carried previous values replays with previous: null', async () => {
+    const task = await makeTask(handle.db, project, owner);
+    const start = await latestProjectEventId(handle.db, project.id);
+    // What the log held for a move, a delete and a role change before this release.
+    const old = [
+      { type: 'task.moved', payload: { task } },
+      { type: 'task.deleted', payload: { taskId: task.id } },
+      { type: 'task.updated', payload: { task } },
+    ] as const;
+    for (const row of old) {
+      await handle.db
+        .insertInto('projectEvents')
+        .values({
+          projectId: project.id,
+          type: row.type,
+          actorId: owner.id,
+          recipientId: null,
+          previousId: null,
+          previousRecipientEventId: null,
+          payload: JSON.stringify(row.payload),
+        })
+        .execute();
+    }
+    const replayed = await listProjectEventsAfter(handle.db, project.id, start);
+    expect(replayed.map(({ type, payload }) => ({ type, payload }))).toEqual(
+      old.map(({ type, payload }) => ({ type, payload: { ...payload, previous: null } })),
+    );
   });
 });

@@ -558,7 +558,9 @@ describe(`members (${engine})`, () => {
     expect(updatedTasks.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       now.filter((task) => task !== null).sort((a, b) => a.id.localeCompare(b.id)),
     );
-    expect(events[2]?.payload).toEqual({ userId: leaver.id });
+    expect(events[2]).toMatchObject({
+      payload: { userId: leaver.id, previous: { userId: leaver.id, role: 'editor' } },
+    });
     const rows = await handle.db
       .selectFrom('projectEvents')
       .select(['type', 'recipientId'])
