@@ -26,6 +26,8 @@ import {
   type SignInThrottle,
 } from '../src/auth/sign-in-throttle';
 import { registerCsrfGuard } from '../src/http/csrf';
+import { contractErrorHandler } from '../src/http/error-contract';
+import { restErrors, trpcErrors } from '../src/http/surfaces';
 import { registerHealthRoutes } from '../src/http/health';
 import { createMetrics, registerMetricsRoute } from '../src/http/metrics';
 import { closeRedis, connectRedis, redactedUrl } from '../src/redis';
@@ -750,13 +752,30 @@ describe('CSRF guard', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = Fastify();
-    registerCsrfGuard(app, { allowedOrigins: [origin, 'https://board.example.com/'] });
+    const allowedOrigins = [origin, 'https://board.example.com/'];
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
       done(null, body);
     });
-    app.post('/trpc/tasks.create', () => ({ ok: true }));
-    app.get('/trpc/tasks.list', () => ({ ok: true }));
-    app.delete('/api/v1/projects/:id', () => ({ ok: true }));
+    // As the surface plugins register it: in their scope, answered by the scope's error body.
+    await app.register(
+      (scope, _options, done) => {
+        scope.setErrorHandler(contractErrorHandler(trpcErrors));
+        registerCsrfGuard(scope, { allowedOrigins, bodylessWithoutType: false });
+        scope.post('/tasks.create', () => ({ ok: true }));
+        scope.get('/tasks.list', () => ({ ok: true }));
+        done();
+      },
+      { prefix: '/trpc' },
+    );
+    await app.register(
+      (scope, _options, done) => {
+        scope.setErrorHandler(contractErrorHandler(restErrors));
+        registerCsrfGuard(scope, { allowedOrigins, bodylessWithoutType: true });
+        scope.delete('/projects/:id', () => ({ ok: true }));
+        done();
+      },
+      { prefix: '/api/v1' },
+    );
     app.post('/other', () => ({ ok: true }));
     await app.ready();
   });

@@ -2,17 +2,18 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '@taskboard/schema';
+import { AppError, isAppError } from '@taskboard/schema';
 import { appErrorOf, formatError } from '../errors';
-import { pathOf, restErrorBody, sendRestError } from './rest-error';
-import { sendTrpcError, trpcErrorBody } from './trpc-error';
+import { pathOf } from './rest-error';
+import type { ErrorBody, SurfaceMap } from './surfaces';
 
 /*
  * SPEC.md "Errors": every answer the server gives has the contract's shape, including the ones
  * Fastify and Node give before any route runs (the rate limit, a body over the limit, a
  * malformed URL, an over-long path parameter, URL or header block, a request during shutdown).
- * Under `/trpc` that is tRPC's error body (what tRPC clients read as `error.data.appCode`),
- * elsewhere the REST body. Statuses follow the code table: everything over a size limit (body,
+ * Each surface answers in its own body (http/surfaces.ts): a surface plugin sets its scope's
+ * error handler, so a hook shared by all of them throws an AppError and the route's scope
+ * answers it. Statuses follow the code table: everything over a size limit (body,
  * path parameter, URL, headers: Fastify's 413 and 414, Node's 431) is `PAYLOAD_TOO_LARGE` 413,
  * so that one code has one status; any other refusal of the request as sent is `BAD_REQUEST`.
  */
@@ -22,11 +23,6 @@ const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
 
 /** At most this much of a refused URL is echoed in a REST body's `path`. */
 const MAX_ECHOED_PATH = 2_048;
-
-export function isTrpcPath(url: string): boolean {
-  const path = pathOf(url);
-  return path === '/trpc' || path.startsWith('/trpc/');
-}
 
 /** An error's HTTP status as Fastify and its plugins set it (500 when none). */
 function statusOf(error: unknown): number {
@@ -57,6 +53,7 @@ function refusalOfStatus(status: number, retryAfterSeconds: number | undefined):
  * no internals).
  */
 function contractErrorOf(error: unknown, retryAfterSeconds?: number): AppError {
+  if (isAppError(error)) return error;
   const status = statusOf(error);
   if (status < 500) {
     const refusal = refusalOfStatus(status, retryAfterSeconds);
@@ -78,31 +75,18 @@ function retryAfterOf(reply: FastifyReply): number | undefined {
   return header === undefined || !Number.isFinite(seconds) ? undefined : seconds;
 }
 
-/** Answers an application error in the contract of the request's surface. */
-export function sendContractError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  error: AppError,
-): FastifyReply {
-  if (isTrpcPath(request.url)) return sendTrpcError(reply, error);
-  return sendRestError(
-    reply,
-    request,
-    { code: error.code, status: error.httpStatus, message: error.message, details: error.details },
-    error.retryAfterSeconds ?? undefined,
-  );
-}
-
 /**
- * The root error handler: whatever a route, hook or plugin throws outside the REST scope
- * (which has its own, in rest/index.ts) answers in the contract of its surface.
+ * An error handler answering in one surface's body: whatever a route, hook or plugin of that
+ * scope throws (the root's answers REST's, the tRPC plugin's tRPC's).
  */
-export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = contractErrorOf(error, retryAfterOf(reply));
-  if (appError.httpStatus >= 500 && appError.code === 'INTERNAL_SERVER_ERROR') {
-    request.log.error({ err: error }, 'request failed');
-  }
-  void sendContractError(request, reply, appError);
+export function contractErrorHandler(body: ErrorBody) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const appError = contractErrorOf(error, retryAfterOf(reply));
+    if (appError.httpStatus >= 500 && appError.code === 'INTERNAL_SERVER_ERROR') {
+      request.log.error({ err: error }, 'request failed');
+    }
+    void body.send(request, reply, appError);
+  };
 }
 
 /**
@@ -110,13 +94,11 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
  * and a path parameter over `maxParamLength` (`FST_ERR_MAX_PARAM_LENGTH`), found while
  * routing, before any hook.
  */
-export function handleFrameworkError(
-  error: FastifyError,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): void {
-  request.log.info({ code: error.code }, 'request refused while routing');
-  void sendContractError(request, reply, contractErrorOf(error));
+export function frameworkErrorHandler(surfaces: SurfaceMap) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    request.log.info({ code: error.code }, 'request refused while routing');
+    void surfaces.bodyAt(request.url).send(request, reply, contractErrorOf(error));
+  };
 }
 
 /** The request line's target, from the bytes Node could not parse (when it kept them). */
@@ -132,20 +114,19 @@ function targetOf(rawPacket: unknown): string | null {
  * block over `--max-http-header-size`, 431; malformed HTTP, 400; a request timeout, 408). The
  * answer is written on the raw socket, in the contract of the path the request line names.
  */
-export function handleClientError(
-  error: Error & { code?: string; rawPacket?: unknown },
-  socket: Socket,
-): void {
-  // A reset connection has nobody left to answer.
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const appError = refusalOfStatus(status, undefined);
-  const target = targetOf(error.rawPacket);
-  const body = JSON.stringify(
-    target !== null && isTrpcPath(target)
-      ? trpcErrorBody(appError)
-      : restErrorBodyAt(target === null ? '' : pathOf(target), appError),
-  );
+export function clientErrorHandler(surfaces: SurfaceMap) {
+  return (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void => {
+    // A reset connection has nobody left to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const appError = refusalOfStatus(status, undefined);
+    const path = pathOf(targetOf(error.rawPacket) ?? '');
+    answerOnSocket(socket, appError, surfaces.bodyAt(path).of(path, appError));
+  };
+}
+
+function answerOnSocket(socket: Socket, appError: AppError, errorBody: unknown): void {
+  const body = JSON.stringify(errorBody);
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${appError.httpStatus} ${STATUS_CODES[appError.httpStatus] ?? ''}\r\n` +
@@ -156,13 +137,6 @@ export function handleClientError(
     );
   }
   socket.destroy();
-}
-
-function restErrorBodyAt(path: string, error: AppError) {
-  return restErrorBody(
-    { url: path },
-    { code: error.code, status: error.httpStatus, message: error.message, details: null },
-  );
 }
 
 /**
@@ -176,15 +150,11 @@ export function registerShutdownRefusal(app: FastifyInstance): void {
   app.addHook('preClose', () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;
     void reply.header('connection', 'close');
-    return sendContractError(
-      request,
-      reply,
-      new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry shortly', {
-        retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
-      }),
-    );
+    throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry shortly', {
+      retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
+    });
   });
 }

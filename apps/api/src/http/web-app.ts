@@ -2,27 +2,27 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { Config } from '../config';
-import { AppError } from '@taskboard/schema';
-import { isTrpcPath } from './error-contract';
-import { pathOf, sendRestError } from './rest-error';
-import { sendTrpcError } from './trpc-error';
+import type { ApiPaths, SurfaceMap } from './surfaces';
 
-/** Paths the API answers itself: never the SPA's index.html, even for a browser. */
-const API_PREFIXES = ['/trpc', '/api', '/panel', '/healthz', '/readyz', '/metrics'];
 /** Vite puts content-hashed files here: a new build gets new names, so they never change. */
 const HASHED_ASSETS = '/assets/';
 
-function isApiPath(url: string): boolean {
-  const path = pathOf(url);
-  return API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+/**
+ * A navigation the SPA's router answers: a GET for a page, not for a file or under a path of
+ * the API (never the SPA's index.html there, even for a browser).
+ */
+function wantsPage(request: FastifyRequest, apiPaths: ApiPaths): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (apiPaths.isApiPath(request.url) || request.url.startsWith(HASHED_ASSETS)) return false;
+  return request.headers.accept?.includes('text/html') ?? false;
 }
 
-/** A navigation the SPA's router answers: a GET for a page, not for a file or the API. */
-function wantsPage(request: FastifyRequest): boolean {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  if (isApiPath(request.url) || request.url.startsWith(HASHED_ASSETS)) return false;
-  return request.headers.accept?.includes('text/html') ?? false;
+export interface WebAppOptions {
+  config: Pick<Config, 'webDistDir'>;
+  apiPaths: ApiPaths;
+  surfaces: SurfaceMap;
 }
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -39,7 +39,10 @@ const NOT_BUILT_PAGE = `<!doctype html>
  * build does not stop the API: pages answer 503 with what to do, until the build is there
  * (files are looked up per request, so building needs no restart).
  */
-export async function registerWebApp(app: FastifyInstance, config: Config): Promise<void> {
+async function webApp(
+  app: FastifyInstance,
+  { config, apiPaths, surfaces }: WebAppOptions,
+): Promise<void> {
   const root = config.webDistDir;
   const built = () => existsSync(join(root, 'index.html'));
   if (!built()) app.log.warn({ webDistDir: root }, 'the web app is not built: run `pnpm build`');
@@ -73,15 +76,12 @@ export async function registerWebApp(app: FastifyInstance, config: Config): Prom
 
   app.get('/', (_request, reply) => sendPage(reply));
   app.setNotFoundHandler((request, reply) => {
-    if (wantsPage(request)) return sendPage(reply);
-    // A path tRPC's routes do not match (an over-long procedure name, say) is tRPC's error.
-    if (isTrpcPath(request.url)) {
-      return sendTrpcError(reply, new AppError('NOT_FOUND', 'No such procedure'));
-    }
-    return sendRestError(reply, request, {
-      code: 'NOT_FOUND',
-      status: 404,
-      message: `No ${request.method} ${pathOf(request.url)} here`,
-    });
+    if (wantsPage(request, apiPaths)) return sendPage(reply);
+    // A GET under a surface's prefix that its routes do not match (an over-long procedure
+    // name) falls through to the wildcard route of the build: answered in that surface's body.
+    return surfaces.bodyAt(request.url).notFound(request, reply);
   });
 }
+
+/** At the root, not encapsulated: its not-found handler is the server's. */
+export const webAppPlugin = fastifyPlugin(webApp, { name: 'taskboard-web-app' });

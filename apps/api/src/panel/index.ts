@@ -4,8 +4,6 @@ import { sessionTokenOf } from '../context';
 import type { AppDeps } from '../deps';
 import { buildCatalogue, type CatalogueEntry } from './catalogue';
 
-const PANEL_PATH = '/panel';
-
 /** The router's catalogue: built on the first request for it (only the panel needs it). */
 let built: CatalogueEntry[] | undefined;
 function catalogue(): CatalogueEntry[] {
@@ -32,7 +30,7 @@ type Access = 'allowed' | 'signed-out' | 'not-admin';
  * signed-in user who is not an admin gets no page at all. The page's files are ours, served
  * from here (no CDN), with no inline script so the CSP stays strict.
  */
-export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function panel(scope: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   const html = await readFile(new URL('./panel.html', import.meta.url), 'utf8');
 
   const accessOf = async (request: FastifyRequest): Promise<Access> => {
@@ -55,7 +53,7 @@ export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promis
         },
       });
 
-  app.get(PANEL_PATH, async (request, reply) => {
+  scope.get('', async (request, reply) => {
     const access = await accessOf(request);
     if (access === 'not-admin') {
       return reply
@@ -68,7 +66,7 @@ export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promis
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 
-  app.get(`${PANEL_PATH}/catalogue.json`, async (request, reply) => {
+  scope.get('/catalogue.json', async (request, reply) => {
     const access = await accessOf(request);
     if (access !== 'allowed') return refuse(reply, access);
     return reply
@@ -76,7 +74,7 @@ export async function registerPanel(app: FastifyInstance, deps: AppDeps): Promis
       .send({ environment: deps.config.env, procedures: catalogue() });
   });
 
-  app.get<{ Params: { file: string } }>(`${PANEL_PATH}/:file`, async (request, reply) => {
+  scope.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const { file } = request.params;
     if (!isAsset(file))
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such file' } });

@@ -4,8 +4,6 @@ import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sendRestError } from '../http/rest-error';
 
-const DOCS_PATH = '/api/docs';
-
 /** swagger-ui's files, from the installed `swagger-ui-dist` (no CDN: many networks have none). */
 const swaggerUiDir = dirname(
   createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
@@ -23,20 +21,20 @@ function isAsset(name: string): name is Asset {
 }
 
 /** The page: swagger-ui's files and our own starter script (no inline script: CSP stays strict). */
-function pageHtml(): string {
+function pageHtml(base: string): string {
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Taskboard REST API</title>
-    <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css" />
-    <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png" />
+    <link rel="stylesheet" href="${base}/swagger-ui.css" />
+    <link rel="icon" type="image/png" href="${base}/favicon-32x32.png" />
   </head>
   <body>
     <div id="swagger-ui"></div>
-    <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
-    <script src="${DOCS_PATH}/start.js"></script>
+    <script src="${base}/swagger-ui-bundle.js"></script>
+    <script src="${base}/start.js"></script>
   </body>
 </html>
 `;
@@ -54,19 +52,26 @@ function startScript(documentUrl: string): string {
 `;
 }
 
-/** The readable docs page of the OpenAPI document, at `/api/docs`. */
-export function registerDocsPage(app: FastifyInstance, documentUrl: string): void {
+/**
+ * The readable docs page of the OpenAPI document at `documentUrl`, at the prefix it is
+ * registered with (`/api/docs`).
+ */
+export function docsPage(
+  scope: FastifyInstance,
+  { documentUrl }: { documentUrl: string },
+  done: (error?: Error) => void,
+): void {
   const cache = new Map<Asset, Buffer>();
-  const page = pageHtml();
+  const page = pageHtml(scope.prefix);
   const start = startScript(documentUrl);
 
-  app.get(DOCS_PATH, (_request, reply) =>
+  scope.get('', (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
   );
-  app.get(`${DOCS_PATH}/start.js`, (_request, reply) =>
+  scope.get('/start.js', (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(start),
   );
-  app.get<{ Params: { file: string } }>(`${DOCS_PATH}/:file`, async (request, reply) => {
+  scope.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
     const { file } = request.params;
     if (!isAsset(file)) {
       return sendRestError(reply, request, {
@@ -82,4 +87,5 @@ export function registerDocsPage(app: FastifyInstance, documentUrl: string): voi
     }
     return reply.type(ASSETS[file]).header('cache-control', 'public, max-age=86400').send(content);
   });
+  done();
 }

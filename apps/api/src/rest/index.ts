@@ -5,14 +5,13 @@ import { createHttpContext } from '../context';
 import type { AppDeps } from '../deps';
 import { appErrorOf, formatError } from '../errors';
 import { appRouter } from '../router';
-import { registerDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi';
 import { procedureInfo } from '../procedures';
-import { handleError } from '../http/error-contract';
+import { registerCsrfGuard } from '../http/csrf';
+import { contractErrorHandler } from '../http/error-contract';
 import { pathOf, sendRestError } from '../http/rest-error';
+import { restErrors, type SurfaceMap } from '../http/surfaces';
 import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
-
-const REST_PREFIX = '/api/v1';
 
 /** The OpenAPI document: built on the first request for it, then served as it is. */
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -21,34 +20,43 @@ function openApiDocument() {
   return document;
 }
 
+export interface RestSurfaceOptions {
+  deps: AppDeps;
+  surfaces: SurfaceMap;
+}
+
 /**
- * REST `/api/v1` (SPEC.md "Interfaces"): each route runs its tRPC procedure through the
- * router (same auth, schemas, domain code, errors and metrics as `/trpc`) and wraps what it
- * returns; every error answers SPEC.md's REST body. Plus the OpenAPI document and its docs page.
+ * REST (SPEC.md "Interfaces", `/api/v1`: the prefix it is registered with): each route runs
+ * its tRPC procedure through the router (same auth, schemas, domain code, errors and metrics
+ * as tRPC) and wraps what it returns; every error answers SPEC.md's REST body. Plus the
+ * OpenAPI document at `<prefix>/openapi.json`.
  */
-export async function registerRestApi(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  await app.register(
-    (scope, _options, done) => {
-      // JSON bodies only: a form or text body is refused, not parsed into something else.
-      scope.removeContentTypeParser(['text/plain']);
-      // Errors raised before a route runs (malformed JSON, an unsupported media type, a body
-      // too large, the rate limit) in the contract's codes, as everywhere (http/error-contract.ts).
-      scope.setErrorHandler(handleError);
-      scope.setNotFoundHandler((request, reply) => {
-        void sendRestError(reply, request, {
-          code: 'NOT_FOUND',
-          status: 404,
-          message: `No ${request.method} ${pathOf(request.url)} in this API`,
-          details: null,
-        });
-      });
-      scope.get('/openapi.json', (_request, reply) => reply.send(openApiDocument()));
-      for (const route of restRoutes) registerRoute(scope, deps, route);
-      done();
-    },
-    { prefix: REST_PREFIX },
-  );
-  registerDocsPage(app, `${REST_PREFIX}/openapi.json`);
+export function restSurface(
+  scope: FastifyInstance,
+  { deps, surfaces }: RestSurfaceOptions,
+  done: (error?: Error) => void,
+): void {
+  surfaces.mount(scope.prefix, restErrors);
+  // JSON bodies only: a form or text body is refused, not parsed into something else.
+  scope.removeContentTypeParser(['text/plain']);
+  // Errors raised before a route runs (malformed JSON, an unsupported media type, a body
+  // too large, the rate limit, the CSRF guard) in the contract's codes (http/error-contract.ts).
+  scope.setErrorHandler(contractErrorHandler(restErrors));
+  scope.setNotFoundHandler((request, reply) => {
+    void sendRestError(reply, request, {
+      code: 'NOT_FOUND',
+      status: 404,
+      message: `No ${request.method} ${pathOf(request.url)} in this API`,
+      details: null,
+    });
+  });
+  registerCsrfGuard(scope, {
+    allowedOrigins: deps.config.allowedOrigins,
+    bodylessWithoutType: true,
+  });
+  scope.get('/openapi.json', (_request, reply) => reply.send(openApiDocument()));
+  for (const route of restRoutes) registerRoute(scope, deps, route);
+  done();
 }
 
 function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): void {
