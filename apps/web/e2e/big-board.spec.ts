@@ -1,12 +1,6 @@
-import { card, column, columnHeading, openBoard } from './board-helpers';
+import { card, column, columnHeading, countPattern, openBoard } from './board-helpers';
 import { bigBoard, expect, test } from './fixtures';
 import { BIG_BOARD_TASKS, getBoard, lastTaskOf } from './rest-client';
-
-/** A count as the UI may print it: 1667, 1,667 or 1 667. */
-function countPattern(count: number): RegExp {
-  const digits = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, '[,.\\s\\u00a0\\u202f]?');
-  return new RegExp(`(^|\\D)${digits}(\\D|$)`);
-}
 
 test('the 5,000-task board opens with its counts and scrolls to the last card', async ({
   url,

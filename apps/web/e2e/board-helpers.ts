@@ -36,6 +36,12 @@ export function connectionIndicator(page: Page): Locator {
   return page.getByRole('status').filter({ hasText: /^\s*(Live|Reconnecting…|Offline)\s*$/ });
 }
 
+/** A count as the UI may print it: 1667, 1,667 or 1 667. */
+export function countPattern(count: number): RegExp {
+  const digits = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, '[,.\\s\\u00a0\\u202f]?');
+  return new RegExp(`(^|\\D)${digits}(\\D|$)`);
+}
+
 /** Opens a board and waits until it is on screen and subscribed to live changes. */
 export async function openBoard(page: Page, project: { id: string; name: string }): Promise<void> {
   await page.goto(`/projects/${project.id}`);

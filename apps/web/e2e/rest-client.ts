@@ -191,3 +191,43 @@ export async function lastTaskOf(
   if (!task) throw new Error(`column ${status} is empty`);
   return task;
 }
+
+/** Moves a task through REST, as another app would (no neighbours: the server places it). */
+export async function moveTask(
+  baseUrl: string,
+  user: TestUser,
+  id: string,
+  move: { status: TaskStatus; afterId?: string; beforeId?: string },
+): Promise<Task> {
+  const moved = await call(
+    baseUrl,
+    'POST',
+    `/project-management/tasks/${id}/move`,
+    user.token,
+    z.object({ task: taskSchema }),
+    move,
+  );
+  return moved.task;
+}
+
+export async function deleteTask(baseUrl: string, user: TestUser, id: string): Promise<void> {
+  await call(baseUrl, 'DELETE', `/project-management/tasks/${id}`, user.token, z.unknown());
+}
+
+/** How many tasks of a column pass the filters (the `total` of tasks.list). */
+export async function countTasks(
+  baseUrl: string,
+  user: TestUser,
+  projectId: string,
+  filters: { status: TaskStatus; priority?: TaskPriority },
+): Promise<number> {
+  const query = new URLSearchParams({ projectId, ...filters, limit: '1' });
+  const list = await call(
+    baseUrl,
+    'GET',
+    `/project-management/tasks?${query.toString()}`,
+    user.token,
+    z.object({ pagination: z.object({ total: z.number() }) }),
+  );
+  return list.pagination.total;
+}
