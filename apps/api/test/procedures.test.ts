@@ -11,6 +11,7 @@ import {
   type Client,
   type TestServer,
 } from './support/server';
+import { resultOf } from './support/answers';
 
 /**
  * Every procedure of projects / members / tasks / board through the real tRPC client over
@@ -121,12 +122,12 @@ describe('projects', () => {
       isInbox: false,
       role: 'owner',
     });
-    expect(await alice.api.projects.get.query({ id: created.id })).toEqual(created);
+    expect(await alice.api.projects.get.query({ id: created.id })).toEqual(resultOf(created));
 
     const listed = await alice.api.projects.list.query();
     // A list row also says whose project it is (an admin's list holds everyone's Inboxes).
     expect(listed).toContainEqual({
-      ...created,
+      ...resultOf(created),
       ownerName: alice.user.name,
       ownerEmail: alice.user.email,
     });
@@ -144,7 +145,7 @@ describe('projects', () => {
     const described = await alice.api.projects.update.mutate({ id: created.id, description: '' });
     expect(described).toMatchObject({ name: 'Firmware 2', description: '' });
     expect(await alice.api.projects.get.query({ id: created.id })).toEqual({
-      ...described,
+      ...resultOf(described),
       role: 'owner',
     });
   });
@@ -160,7 +161,7 @@ describe('projects', () => {
       (await alice.api.projects.list.query({ includeArchived: true })).map((p) => p.id),
     ).toContain(project.id);
     // Still readable.
-    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(task);
+    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(resultOf(task));
     await expectError(
       alice.api.tasks.create.mutate({ projectId: project.id, title: 'No' }),
       'BAD_REQUEST',
@@ -181,7 +182,7 @@ describe('projects', () => {
       'BAD_REQUEST',
       'tasks.delete',
     );
-    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(task);
+    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(resultOf(task));
 
     const restored = await alice.api.projects.archive.mutate({ id: project.id, archived: false });
     expect(restored.status).toBe('active');
@@ -210,7 +211,9 @@ describe('projects', () => {
   it('delete removes the project with its tasks', async () => {
     const project = await projectWith(alice, [[bob, 'editor']], 'Doomed');
     const task = await bob.api.tasks.create.mutate({ projectId: project.id, title: 'Gone soon' });
-    expect(await alice.api.projects.delete.mutate({ id: project.id })).toEqual({ id: project.id });
+    expect(resultOf(await alice.api.projects.delete.mutate({ id: project.id }))).toEqual({
+      id: project.id,
+    });
     await expectError(
       alice.api.projects.get.query({ id: project.id }),
       'NOT_FOUND',
@@ -450,7 +453,9 @@ describe('members', () => {
     });
 
     expect(
-      await alice.api.members.remove.mutate({ projectId: project.id, userId: bob.user.id }),
+      resultOf(
+        await alice.api.members.remove.mutate({ projectId: project.id, userId: bob.user.id }),
+      ),
     ).toEqual({ projectId: project.id, userId: bob.user.id });
     expect(await alice.api.tasks.get.query({ id: task.id })).toMatchObject({
       assigneeId: null,
@@ -459,7 +464,9 @@ describe('members', () => {
     await expectError(bob.api.projects.get.query({ id: project.id }), 'NOT_FOUND', 'projects.get');
 
     expect(
-      await carol.api.members.remove.mutate({ projectId: project.id, userId: carol.user.id }),
+      resultOf(
+        await carol.api.members.remove.mutate({ projectId: project.id, userId: carol.user.id }),
+      ),
     ).toEqual({ projectId: project.id, userId: carol.user.id });
     await expectError(
       carol.api.members.list.query({ projectId: project.id }),
@@ -499,7 +506,7 @@ describe('tasks', () => {
       createdById: bob.user.id,
     });
     expect(task.position).toEqual(expect.any(String));
-    expect(await bob.api.tasks.get.query({ id: task.id })).toEqual(task);
+    expect(await bob.api.tasks.get.query({ id: task.id })).toEqual(resultOf(task));
   });
 
   it('create with every field; dueDate is normalised to UTC', async () => {
@@ -613,7 +620,7 @@ describe('tasks', () => {
       priority: 'low',
     });
     expect(v2).toMatchObject({
-      ...task,
+      ...resultOf(task),
       title: 'Final',
       priority: 'low',
       version: 2,
@@ -638,8 +645,8 @@ describe('tasks', () => {
       'CONFLICT',
       'tasks.update',
     );
-    expect(stale.details).toEqual({ task: v3 });
-    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(v3);
+    expect(stale.details).toEqual({ task: resultOf(v3) });
+    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(resultOf(v3));
 
     const moved = await alice.api.tasks.update.mutate({
       id: task.id,
@@ -656,8 +663,11 @@ describe('tasks', () => {
       dueDate: null,
     });
     expect(unassigned).toMatchObject({ assigneeId: null, dueDate: null, version: 5 });
-    // Nothing to change: the task as it is, same version.
-    expect(await alice.api.tasks.update.mutate({ id: task.id })).toEqual(unassigned);
+    // Nothing to change: the task as it is, same version, and no event.
+    expect(await alice.api.tasks.update.mutate({ id: task.id })).toEqual({
+      ...unassigned,
+      eventId: null,
+    });
 
     await expectError(
       alice.api.tasks.update.mutate({ id: task.id, assigneeId: carol.user.id }),
@@ -674,7 +684,7 @@ describe('tasks', () => {
       'NOT_FOUND',
       'tasks.update',
     );
-    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(unassigned);
+    expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(resultOf(unassigned));
   });
 
   it('two clients updating one task with the same expectedVersion: one wins, the other gets CONFLICT with the winner', async () => {
@@ -703,8 +713,8 @@ describe('tasks', () => {
       if (!winner || !loser) throw new Error('expected one winner and one loser');
       expect(winner.version).toBe(2);
       const conflict = await expectError(loser, 'CONFLICT', 'tasks.update');
-      expect(conflict.details).toEqual({ task: winner });
-      expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(winner);
+      expect(conflict.details).toEqual({ task: resultOf(winner) });
+      expect(await alice.api.tasks.get.query({ id: task.id })).toEqual(resultOf(winner));
     }
   });
 
@@ -798,24 +808,24 @@ describe('tasks', () => {
       'CONFLICT',
       'tasks.move',
     );
-    expect(move.details).toEqual({ task: current });
+    expect(move.details).toEqual({ task: resultOf(current) });
     const del = await expectError(
       alice.api.tasks.delete.mutate({ id: created.id, expectedVersion: 1 }),
       'CONFLICT',
       'tasks.delete',
     );
-    expect(del.details).toEqual({ task: current });
+    expect(del.details).toEqual({ task: resultOf(current) });
 
-    expect(await alice.api.tasks.get.query({ id: created.id })).toEqual(current);
+    expect(await alice.api.tasks.get.query({ id: created.id })).toEqual(resultOf(current));
     expect(await alice.api.board.get.query({ projectId: project.id })).toEqual(board);
   });
 
   it('delete removes the task; again it is NOT_FOUND', async () => {
     const project = await projectWith(alice);
     const task = await alice.api.tasks.create.mutate({ projectId: project.id, title: 'Temporary' });
-    expect(await alice.api.tasks.delete.mutate({ id: task.id, expectedVersion: 1 })).toEqual({
-      id: task.id,
-    });
+    expect(
+      resultOf(await alice.api.tasks.delete.mutate({ id: task.id, expectedVersion: 1 })),
+    ).toEqual({ id: task.id });
     await expectError(alice.api.tasks.get.query({ id: task.id }), 'NOT_FOUND', 'tasks.get');
     await expectError(alice.api.tasks.delete.mutate({ id: task.id }), 'NOT_FOUND', 'tasks.delete');
     expect(await counts(alice.api, project.id)).toEqual({ todo: 0, 'in-progress': 0, done: 0 });
@@ -828,7 +838,8 @@ describe('tasks', () => {
     beforeAll(async () => {
       const project = await projectWith(alice, [[bob, 'editor']], 'Listing');
       projectId = project.id;
-      const create = alice.api.tasks.create.mutate;
+      const create = async (input: Parameters<typeof alice.api.tasks.create.mutate>[0]) =>
+        resultOf(await alice.api.tasks.create.mutate(input));
       t = {
         calibrate: await create({
           projectId,

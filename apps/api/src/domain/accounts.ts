@@ -34,7 +34,7 @@ export async function register(
     });
   }
   const passwordHash = await deps.passwords.hash(input.password);
-  const user = await commit(deps, null, async (uow) => {
+  const { result: user } = await commit(deps, null, async (uow) => {
     const created = await db.createUser(uow.trx, {
       email: input.email,
       name: input.name,

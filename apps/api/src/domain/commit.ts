@@ -6,6 +6,16 @@ import { authorizeWrite, type ProjectAccess, type ProjectWrite, type WriteTarget
 /** What a write needs: the database, and the bus its events are published on. */
 export type CommitDeps = Pick<AppDeps, 'db' | 'bus'>;
 
+/** A committed write: what its work answered, and the id of the event it committed. */
+export interface Committed<T> {
+  result: T;
+  /**
+   * The id of the write's last event, which is its own (the others it recorded, such as the
+   * unassignments of a removal, come before it); null when it committed none.
+   */
+  eventId: number | null;
+}
+
 /**
  * Runs a change in one transaction with its project events, then publishes those events.
  * Publishing happens only once the transaction has committed, so a rolled-back change is
@@ -16,17 +26,17 @@ export async function commit<T>(
   deps: CommitDeps,
   actorId: string | null,
   work: (uow: UnitOfWork) => Promise<T>,
-): Promise<T> {
+): Promise<Committed<T>> {
   const { result, events } = await runUnitOfWork(deps.db, actorId, work);
   deps.bus.publish(events);
-  return result;
+  return { result, eventId: events.at(-1)?.id ?? null };
 }
 
 /**
  * The one way a write to an existing project is made: `user` does `write` (a kind from the
  * permission table, see `authorizeWrite`) to `target`. In one transaction it locks the
  * project row, checks the caller's role and, where the write needs it, that the project is
- * not archived, then runs `work` with what it found; it answers what `commit` answers. A
+ * not archived, then runs `work` with what it found; it answers as `commit` does. A
  * check before the transaction could be overtaken by a demotion, removal, archive or deletion
  * committed before this write; under the lock, it cannot.
  */
@@ -36,8 +46,16 @@ export function commitAs<T>(
   target: WriteTarget,
   write: ProjectWrite,
   work: (uow: UnitOfWork, access: ProjectAccess) => Promise<T>,
-) {
+): Promise<Committed<T>> {
   return commit(deps, user.id, async (uow) =>
     work(uow, await authorizeWrite(uow, user, target, write)),
   );
+}
+
+/** The answer of a write: its result with the id of its event next to its own fields. */
+export function withEventId<T extends object>({
+  result,
+  eventId,
+}: Committed<T>): T & { eventId: number | null } {
+  return { ...result, eventId };
 }

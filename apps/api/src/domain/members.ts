@@ -4,11 +4,13 @@ import {
   type AddMemberInput,
   type Member,
   type MemberRefInput,
+  type MemberRemoveResult,
+  type MemberWriteResult,
   type UpdateMemberRoleInput,
   type User,
 } from '@taskboard/schema';
 import { requireProjectRole, type ReadDeps } from './access';
-import { commitAs, type CommitDeps } from './commit';
+import { commitAs, withEventId, type CommitDeps } from './commit';
 
 export async function listMembers(
   deps: ReadDeps,
@@ -20,24 +22,31 @@ export async function listMembers(
 }
 
 /** Invites an existing user by email. */
-export function addMember(deps: CommitDeps, user: User, input: AddMemberInput): Promise<Member> {
-  return commitAs(deps, user, { projectId: input.projectId }, 'manage', async (uow, { project }) => {
+export async function addMember(
+  deps: CommitDeps,
+  user: User,
+  input: AddMemberInput,
+): Promise<MemberWriteResult> {
+  const target = { projectId: input.projectId };
+  const committed = await commitAs(deps, user, target, 'manage', async (uow, { project }) => {
     if (project.isInbox)
       throw new AppError('BAD_REQUEST', 'The Inbox is personal: it has no other members');
     const invitee = await db.getUserByEmail(uow.trx, input.email);
     if (!invitee) throw new AppError('NOT_FOUND', 'No user has this email address');
     return db.addMember(uow, input.projectId, invitee.id, input.role);
   });
+  return withEventId(committed);
 }
 
-export function updateMemberRole(
+export async function updateMemberRole(
   deps: CommitDeps,
   user: User,
   input: UpdateMemberRoleInput,
-): Promise<Member> {
-  return commitAs(deps, user, { projectId: input.projectId }, 'manage', (uow) =>
+): Promise<MemberWriteResult> {
+  const committed = await commitAs(deps, user, { projectId: input.projectId }, 'manage', (uow) =>
     db.updateMemberRole(uow, input.projectId, input.userId, input.role),
   );
+  return withEventId(committed);
 }
 
 /** Owners remove anyone; any member may leave by removing themselves. */
@@ -45,9 +54,10 @@ export async function removeMember(
   deps: CommitDeps,
   user: User,
   input: MemberRefInput,
-): Promise<void> {
+): Promise<MemberRemoveResult> {
   const write = input.userId === user.id ? 'leave' : 'manage';
-  await commitAs(deps, user, { projectId: input.projectId }, write, (uow) =>
+  const { eventId } = await commitAs(deps, user, { projectId: input.projectId }, write, (uow) =>
     db.removeMember(uow, input.projectId, input.userId),
   );
+  return { projectId: input.projectId, userId: input.userId, eventId };
 }

@@ -6,16 +6,18 @@ import {
   type BoardColumnInput,
   type BoardInput,
   type CreateTaskInput,
+  type DeleteResult,
   type ListTasksInput,
   type MoveTaskInput,
   type Task,
   type TaskList,
   type TaskRefInput,
+  type TaskWriteResult,
   type UpdateTaskInput,
   type User,
 } from '@taskboard/schema';
 import { requireProjectRole, requireTaskRole, type ReadDeps } from './access';
-import { commitAs, type CommitDeps } from './commit';
+import { commitAs, withEventId, type CommitDeps } from './commit';
 
 export async function listTasks(
   deps: ReadDeps,
@@ -37,9 +39,9 @@ export async function createTask(
   deps: CommitDeps,
   user: User,
   input: CreateTaskInput,
-): Promise<Task> {
+): Promise<TaskWriteResult> {
   const projectId = input.projectId ?? (await inboxOf(deps, user)).id;
-  return commitAs(deps, user, { projectId }, 'tasks', (uow, { project }) =>
+  const committed = await commitAs(deps, user, { projectId }, 'tasks', (uow, { project }) =>
     db.createTask(uow, {
       projectId: project.id,
       title: input.title,
@@ -52,6 +54,7 @@ export async function createTask(
       placement: input.placement,
     }),
   );
+  return withEventId(committed);
 }
 
 async function inboxOf(deps: ReadDeps, user: User) {
@@ -60,24 +63,39 @@ async function inboxOf(deps: ReadDeps, user: User) {
   return inbox;
 }
 
-export function updateTask(deps: CommitDeps, user: User, input: UpdateTaskInput): Promise<Task> {
+export async function updateTask(
+  deps: CommitDeps,
+  user: User,
+  input: UpdateTaskInput,
+): Promise<TaskWriteResult> {
   const { id, expectedVersion, ...changes } = input;
-  return commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
+  const committed = await commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
     db.updateTask(uow, id, changes, expectedVersion),
   );
+  return withEventId(committed);
 }
 
-export function moveTask(deps: CommitDeps, user: User, input: MoveTaskInput): Promise<Task> {
+export async function moveTask(
+  deps: CommitDeps,
+  user: User,
+  input: MoveTaskInput,
+): Promise<TaskWriteResult> {
   const { id, expectedVersion, ...move } = input;
-  return commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
+  const committed = await commitAs(deps, user, { taskId: id }, 'tasks', (uow) =>
     db.moveTask(uow, id, move, expectedVersion),
   );
+  return withEventId(committed);
 }
 
-export async function deleteTask(deps: CommitDeps, user: User, input: TaskRefInput): Promise<void> {
-  await commitAs(deps, user, { taskId: input.id }, 'tasks', (uow) =>
+export async function deleteTask(
+  deps: CommitDeps,
+  user: User,
+  input: TaskRefInput,
+): Promise<DeleteResult> {
+  const { eventId } = await commitAs(deps, user, { taskId: input.id }, 'tasks', (uow) =>
     db.deleteTask(uow, input.id, input.expectedVersion),
   );
+  return { id: input.id, eventId };
 }
 
 export async function getBoard(deps: ReadDeps, user: User, input: BoardInput): Promise<Board> {

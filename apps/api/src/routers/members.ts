@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   addMemberInputSchema,
   memberRefInputSchema,
+  memberRemoveResultSchema,
   memberSchema,
+  memberWriteResultSchema,
   updateMemberRoleInputSchema,
 } from '@taskboard/schema';
 import * as members from '../domain/members';
@@ -15,17 +17,14 @@ export const membersRouter = router({
     .query(({ ctx, input }) => members.listMembers(ctx.deps, ctx.auth.user, input.projectId)),
   add: authedProcedure
     .input(addMemberInputSchema)
-    .output(memberSchema)
+    .output(memberWriteResultSchema)
     .mutation(({ ctx, input }) => members.addMember(ctx.deps, ctx.auth.user, input)),
   updateRole: authedProcedure
     .input(updateMemberRoleInputSchema)
-    .output(memberSchema)
+    .output(memberWriteResultSchema)
     .mutation(({ ctx, input }) => members.updateMemberRole(ctx.deps, ctx.auth.user, input)),
   remove: authedProcedure
     .input(memberRefInputSchema)
-    .output(memberRefInputSchema)
-    .mutation(async ({ ctx, input }) => {
-      await members.removeMember(ctx.deps, ctx.auth.user, input);
-      return input;
-    }),
+    .output(memberRemoveResultSchema)
+    .mutation(({ ctx, input }) => members.removeMember(ctx.deps, ctx.auth.user, input)),
 });

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import {
   archiveProjectInputSchema,
   createProjectInputSchema,
+  deleteResultSchema,
   listProjectsInputSchema,
+  projectCreateResultSchema,
   projectIdInputSchema,
   projectListItemSchema,
-  projectSchema,
   projectWithRoleSchema,
+  projectWriteResultSchema,
   updateProjectInputSchema,
 } from '@taskboard/schema';
 import * as projects from '../domain/projects';
@@ -23,21 +25,18 @@ export const projectsRouter = router({
     .query(({ ctx, input }) => projects.getProject(ctx.deps, ctx.auth.user, input.id)),
   create: authedProcedure
     .input(createProjectInputSchema)
-    .output(projectWithRoleSchema)
+    .output(projectCreateResultSchema)
     .mutation(({ ctx, input }) => projects.createProject(ctx.deps, ctx.auth.user, input)),
   update: authedProcedure
     .input(updateProjectInputSchema)
-    .output(projectSchema)
+    .output(projectWriteResultSchema)
     .mutation(({ ctx, input }) => projects.updateProject(ctx.deps, ctx.auth.user, input)),
   archive: authedProcedure
     .input(archiveProjectInputSchema)
-    .output(projectSchema)
+    .output(projectWriteResultSchema)
     .mutation(({ ctx, input }) => projects.archiveProject(ctx.deps, ctx.auth.user, input)),
   delete: authedProcedure
     .input(projectIdInputSchema)
-    .output(z.object({ id: z.uuid() }))
-    .mutation(async ({ ctx, input }) => {
-      await projects.deleteProject(ctx.deps, ctx.auth.user, input.id);
-      return { id: input.id };
-    }),
+    .output(deleteResultSchema)
+    .mutation(({ ctx, input }) => projects.deleteProject(ctx.deps, ctx.auth.user, input.id)),
 });

@@ -1,12 +1,13 @@
-import { z } from 'zod';
 import {
   createTaskInputSchema,
+  deleteResultSchema,
   listTasksInputSchema,
   moveTaskInputSchema,
   taskIdInputSchema,
   taskListSchema,
   taskRefInputSchema,
   taskSchema,
+  taskWriteResultSchema,
   updateTaskInputSchema,
 } from '@taskboard/schema';
 import * as tasks from '../domain/tasks';
@@ -23,21 +24,18 @@ export const tasksRouter = router({
     .query(({ ctx, input }) => tasks.getTask(ctx.deps, ctx.auth.user, input.id)),
   create: authedProcedure
     .input(createTaskInputSchema)
-    .output(taskSchema)
+    .output(taskWriteResultSchema)
     .mutation(({ ctx, input }) => tasks.createTask(ctx.deps, ctx.auth.user, input)),
   update: authedProcedure
     .input(updateTaskInputSchema)
-    .output(taskSchema)
+    .output(taskWriteResultSchema)
     .mutation(({ ctx, input }) => tasks.updateTask(ctx.deps, ctx.auth.user, input)),
   move: authedProcedure
     .input(moveTaskInputSchema)
-    .output(taskSchema)
+    .output(taskWriteResultSchema)
     .mutation(({ ctx, input }) => tasks.moveTask(ctx.deps, ctx.auth.user, input)),
   delete: authedProcedure
     .input(taskRefInputSchema)
-    .output(z.object({ id: z.uuid() }))
-    .mutation(async ({ ctx, input }) => {
-      await tasks.deleteTask(ctx.deps, ctx.auth.user, input);
-      return { id: input.id };
-    }),
+    .output(deleteResultSchema)
+    .mutation(({ ctx, input }) => tasks.deleteTask(ctx.deps, ctx.auth.user, input)),
 });
