@@ -444,7 +444,7 @@ describe('ids of another project', () => {
     const b = await bOwner.api.projects.create.mutate({ name: 'Project B' });
     bProjectId = b.id;
     await bOwner.api.members.add.mutate({ projectId: b.id, email: owner.email, role: 'viewer' });
-    bTask = await bOwner.api.tasks.create.mutate({ projectId: b.id, title: 'B’s task' });
+    bTask = resultOf(await bOwner.api.tasks.create.mutate({ projectId: b.id, title: 'B’s task' }));
   });
 
   async function expectRefused(call: Promise<unknown>, appCode: AppErrorCode, path: string) {
@@ -537,7 +537,7 @@ describe('ids of another project', () => {
       beforeA.columns[0]?.tasks.find((task) => task.id === a.task.id),
     );
     expect(await bOwner.api.board.get.query({ projectId: bProjectId })).toEqual(beforeB);
-    expect(await bOwner.api.tasks.get.query({ id: bTask.id })).toEqual(resultOf(bTask));
+    expect(await bOwner.api.tasks.get.query({ id: bTask.id })).toEqual(bTask);
     expect(await bOwner.api.members.list.query({ projectId: bProjectId })).toEqual(bMembers);
   });
 
