@@ -11,7 +11,14 @@ import { Board } from './Board';
 import { ConflictDialog } from './ConflictDialog';
 import { boardKey, fetchBoardView, fetchMoreTasks } from './data';
 import { Filters } from './Filters';
-import { findTask, movedTask, withMoreTasks, type BoardView, type MoreState } from './model';
+import {
+  findTask,
+  movedTask,
+  shownView,
+  withMoreTasks,
+  type BoardView,
+  type MoreState,
+} from './model';
 import { filtersOf, type BoardSearch } from './search';
 import { TaskDialog } from './TaskDialog';
 import { useBoardMutations, type Conflict } from './useBoardMutations';
@@ -58,8 +65,10 @@ export function BoardPage(): ReactElement {
   useProjectEvents(projectId, view.data !== undefined, onLost);
   const lost = lostFeed?.projectId === projectId ? lostFeed.error : null;
 
+  // The server's state with our own writes not yet back through the feed on top.
+  const shown = useMemo(() => (view.data ? shownView(view.data) : undefined), [view.data]);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const mutations = useBoardMutations(projectId, setConflict);
+  const mutations = useBoardMutations(projectId, shown, setConflict);
 
   // Per column: a next page loading, or failed (then only the user's "Try again" retries:
   // loading again by itself would repeat the failure in a loop).
@@ -120,10 +129,10 @@ export function BoardPage(): ReactElement {
     void navigate({ search: (previous) => ({ ...previous, task: undefined }) });
   }, [navigate]);
 
-  const shownTask = search.task && view.data ? findTask(view.data, search.task) : undefined;
+  const shownTask = search.task && shown ? findTask(shown, search.task) : undefined;
   const fetchedTask = useQuery({
     ...trpc.tasks.get.queryOptions({ id: search.task ?? '' }),
-    enabled: search.task !== undefined && view.data !== undefined && shownTask === undefined,
+    enabled: search.task !== undefined && shown !== undefined && shownTask === undefined,
   });
 
   if (project.error ?? view.error) {
@@ -168,9 +177,9 @@ export function BoardPage(): ReactElement {
       </div>
     );
   }
-  if (!view.data || !project.data) return <Loading label="Loading board…" />;
+  if (!shown || !project.data) return <Loading label="Loading board…" />;
 
-  const board = view.data;
+  const board = shown;
   const role = project.data.role;
   // From the live view: an archive by someone else makes the board read-only at once.
   const archived = board.project.status === 'archived';

@@ -2,8 +2,8 @@ import * as Dialog from '@radix-ui/react-dialog';
 import type { ReactElement } from 'react';
 import type { Member, Task } from '@taskboard/schema';
 import { formatDue, memberName, PRIORITY_LABELS } from './format';
-import { COLUMN_TITLES } from './model';
-import { editedTask, type Conflict } from './useBoardMutations';
+import { COLUMN_TITLES, editedTask } from './model';
+import type { Conflict } from './useBoardMutations';
 
 const FIELDS = ['title', 'description', 'status', 'priority', 'assigneeId', 'dueDate'] as const;
 type Field = (typeof FIELDS)[number];

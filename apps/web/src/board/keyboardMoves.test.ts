@@ -45,6 +45,7 @@ const board: BoardView = {
   ],
   lastEventId: 1,
   filters: null,
+  pending: [],
 };
 const [a, b, c] = todo;
 if (!a || !b || !c) throw new Error('no tasks');

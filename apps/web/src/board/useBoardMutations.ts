@@ -1,18 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { Task, UpdateTaskInput } from '@taskboard/schema';
 import { appErrorOf } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
 import { useToast } from '../ui/toast';
-import { boardKeyPrefix, scheduleCountRefresh } from './data';
-import { addDraft, removeDraft } from './drafts';
+import { boardKeyPrefix } from './data';
 import {
+  editedTask,
   movedTask,
-  withLatest,
-  withoutTask,
-  withTask,
+  withAnswer,
+  withoutPending,
+  withPending,
   type BoardView,
   type MoveTarget,
+  type OwnWrite,
 } from './model';
 
 /** The fields the task dialog edits. */
@@ -32,55 +33,59 @@ export interface Conflict {
   theirs: Task;
 }
 
-/** The task with the edited fields, as the board shows it until the server answers. */
-export function editedTask(task: Task, changes: TaskChanges): Task {
-  return {
-    ...task,
-    ...(changes.title === undefined ? {} : { title: changes.title }),
-    ...(changes.description === undefined ? {} : { description: changes.description }),
-    ...(changes.status === undefined ? {} : { status: changes.status }),
-    ...(changes.priority === undefined ? {} : { priority: changes.priority }),
-    ...(changes.assigneeId === undefined ? {} : { assigneeId: changes.assigneeId }),
-    ...(changes.dueDate === undefined ? {} : { dueDate: changes.dueDate }),
-  };
-}
+/** Numbers our writes, so an answer finds its own among several to one task. */
+let writeSerial = 0;
 
 /**
- * The board's writes, each applied to every cached view at once (optimistically) and undone
- * with a message when the server refuses. A `CONFLICT` shows the server's version and hands
- * the user's change to `onConflict`, so they can reapply it or let it go: nothing is lost
- * without them deciding.
+ * The board's writes. Each is shown at once on every cached view (as a pending write on top
+ * of the server's state, `shownView`), until the feed brings its event back: the write's
+ * answer names that event. A refused write is simply dropped, so the board shows the server's
+ * state again, with a message. A `CONFLICT` hands the user's change to `onConflict`, so they
+ * can reapply it or let it go: nothing is lost without them deciding. `view` is the board as
+ * shown: a move lands between the neighbours the user saw.
  */
-export function useBoardMutations(projectId: string, onConflict: (conflict: Conflict) => void) {
+export function useBoardMutations(
+  projectId: string,
+  view: BoardView | undefined,
+  onConflict: (conflict: Conflict) => void,
+) {
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const shown = useRef(view);
+  useEffect(() => {
+    shown.current = view;
+  }, [view]);
 
-  /**
-   * Applies a change of ours to every view. One that touched a task a view had not loaded (a
-   * task opened from a link) leaves counts unsure: they are re-read, once our writes settle.
-   */
-  const patch = useCallback(
-    (change: (view: BoardView) => { view: BoardView; countsUncertain: boolean }) => {
-      const counts = { uncertain: false };
-      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
-        if (!view) return view;
-        const result = change(view);
-        counts.uncertain ||= result.countsUncertain;
-        return result.view;
-      });
-      if (counts.uncertain) scheduleCountRefresh(queryClient, client, projectId);
+  const everyView = useCallback(
+    (change: (view: BoardView) => BoardView) => {
+      queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (cached) =>
+        cached ? change(cached) : cached,
+      );
     },
-    [client, projectId, queryClient],
+    [projectId, queryClient],
   );
-
-  /** Puts the task back as it was, unless a newer version arrived meanwhile. */
-  const restore = useCallback(
-    (task: Task) => {
-      patch((view) => withLatest(view, task));
+  const pend = useCallback(
+    (taskId: string, after: Task | null, creates = false): OwnWrite => {
+      writeSerial += 1;
+      const write: OwnWrite = { key: writeSerial, taskId, after, creates };
+      everyView((cached) => withPending(cached, write));
+      return write;
     },
-    [patch],
+    [everyView],
+  );
+  const answered = useCallback(
+    (write: OwnWrite, eventId: number | null) => {
+      everyView((cached) => withAnswer(cached, write.key, eventId));
+    },
+    [everyView],
+  );
+  const drop = useCallback(
+    (write: OwnWrite | undefined) => {
+      if (write) everyView((cached) => withoutPending(cached, write.key));
+    },
+    [everyView],
   );
 
   /**
@@ -93,10 +98,7 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   const turns = useRef(new Map<string, Promise<unknown>>());
   const ownSteps = useRef(new Map<string, Map<number, number>>());
   const inTurn = useCallback(
-    <T extends { version: number }>(
-      task: Task,
-      write: (expectedVersion: number) => Promise<T>,
-    ): Promise<T> => {
+    <T extends object>(task: Task, write: (expectedVersion: number) => Promise<T>): Promise<T> => {
       const run = async () => {
         const steps = ownSteps.current.get(task.id) ?? new Map<number, number>();
         let expected = task.version;
@@ -105,8 +107,10 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
         }
         const saved = await write(expected);
         // Versions only grow, so following the steps always ends.
-        if (saved.version > expected)
+        // A delete answers no version: nothing follows it.
+        if ('version' in saved && typeof saved.version === 'number' && saved.version > expected) {
           ownSteps.current.set(task.id, steps.set(expected, saved.version));
+        }
         return saved;
       };
       const previous = turns.current.get(task.id) ?? Promise.resolve();
@@ -123,14 +127,12 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
   const refused = useCallback(
     (error: unknown, base: Task, mine: PendingChange, undone: string) => {
       const shown = appErrorOf(error);
+      // The change that beat ours is on its way through the feed: the board shows it then.
       if (shown.code === 'CONFLICT' && shown.current) {
-        const theirs = shown.current;
-        patch((view) => withLatest(view, theirs));
-        onConflict({ mine, base, theirs });
+        onConflict({ mine, base, theirs: shown.current });
         return;
       }
       if (shown.code === 'NOT_FOUND') {
-        patch((view) => withoutTask(view, base.id));
         toast({
           title: undone,
           description: 'This task was deleted by someone else.',
@@ -145,7 +147,7 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
       }
       toast({ title: undone, description: shown.message, tone: 'error' });
     },
-    [onConflict, patch, projectId, queryClient, toast, trpc],
+    [onConflict, projectId, queryClient, toast, trpc],
   );
 
   const move = useMutation({
@@ -153,14 +155,16 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
       inTurn(task, (expectedVersion) =>
         client.tasks.move.mutate({ id: task.id, ...target, expectedVersion }),
       ),
-    onMutate: ({ task, target }) => {
-      patch((view) => withTask(view, movedTask(view, task, target)));
+    onMutate: ({ task, target }) =>
+      pend(
+        task.id,
+        shown.current ? movedTask(shown.current, task, target) : { ...task, status: target.status },
+      ),
+    onSuccess: (saved, _input, write) => {
+      answered(write, saved.eventId);
     },
-    onSuccess: (saved) => {
-      patch((view) => withLatest(view, saved));
-    },
-    onError: (error, { task, target }) => {
-      restore(task);
+    onError: (error, { task, target }, write) => {
+      drop(write);
       refused(error, task, { kind: 'move', target }, 'Move undone');
     },
   });
@@ -170,14 +174,12 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
       inTurn(task, (expectedVersion) =>
         client.tasks.update.mutate({ id: task.id, expectedVersion, ...changes }),
       ),
-    onMutate: ({ task, changes }) => {
-      patch((view) => withTask(view, editedTask(task, changes)));
+    onMutate: ({ task, changes }) => pend(task.id, editedTask(task, changes)),
+    onSuccess: (saved, _input, write) => {
+      answered(write, saved.eventId);
     },
-    onSuccess: (saved) => {
-      patch((view) => withLatest(view, saved));
-    },
-    onError: (error, { task, changes }) => {
-      restore(task);
+    onError: (error, { task, changes }, write) => {
+      drop(write);
       // Field errors stay in the dialog, which shows them next to the fields.
       if (appErrorOf(error).code === 'VALIDATION_ERROR') return;
       refused(error, task, { kind: 'update', changes }, 'Edit undone');
@@ -186,43 +188,42 @@ export function useBoardMutations(projectId: string, onConflict: (conflict: Conf
 
   const remove = useMutation({
     mutationFn: (task: Task) =>
-      inTurn(task, async (expectedVersion) => {
-        await client.tasks.delete.mutate({ id: task.id, expectedVersion });
-        return task;
-      }),
-    onMutate: (task) => {
-      patch((view) => withoutTask(view, task.id));
+      inTurn(task, (expectedVersion) =>
+        client.tasks.delete.mutate({ id: task.id, expectedVersion }),
+      ),
+    onMutate: (task) => pend(task.id, null),
+    onSuccess: (deleted, _task, write) => {
+      answered(write, deleted.eventId);
     },
-    onError: (error, task) => {
-      restore(task);
+    onError: (error, task, write) => {
+      drop(write);
       refused(error, task, { kind: 'delete' }, 'Delete undone');
     },
   });
 
   const create = useMutation({
-    /** Adds the task first in its column: the quick-add box is at the top. */
+    /**
+     * Adds the task first in its column (the quick-add box is at the top), under the draft's
+     * own id: its event replaces the draft exactly, and a repeat (a retry after an answer
+     * lost in flight) is the same task, not a second one. In turn with later writes to the
+     * draft: a move made before the answer goes after the task exists.
+     */
     mutationFn: ({ draft }: { draft: Task }) =>
-      client.tasks.create.mutate({
-        projectId,
-        status: draft.status,
-        title: draft.title,
-        placement: 'top',
-      }),
-    onMutate: ({ draft }) => {
-      addDraft(draft);
-      patch((view) => withTask(view, draft));
+      inTurn(draft, () =>
+        client.tasks.create.mutate({
+          id: draft.id,
+          projectId,
+          status: draft.status,
+          title: draft.title,
+          placement: 'top',
+        }),
+      ),
+    onMutate: ({ draft }) => pend(draft.id, draft, true),
+    onSuccess: (saved, _input, write) => {
+      answered(write, saved.eventId);
     },
-    onSuccess: (saved, { draft }) => {
-      removeDraft(draft.id);
-      // The draft was counted; the saved task takes its place: the counts stay exact.
-      patch((view) => ({
-        view: withLatest(withoutTask(view, draft.id).view, saved).view,
-        countsUncertain: false,
-      }));
-    },
-    onError: (error, { draft }) => {
-      removeDraft(draft.id);
-      patch((view) => withoutTask(view, draft.id));
+    onError: (error, _input, write) => {
+      drop(write);
       toast({ title: 'Task not added', description: appErrorOf(error).message, tone: 'error' });
     },
   });

@@ -2,10 +2,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { appErrorOf, type ShownError } from '../errors';
 import { useTRPC, useTRPCClient } from '../trpc';
-import { boardKeyPrefix, cancelCountRefresh, scheduleCountRefresh } from './data';
-import { takeDraftFor } from './drafts';
 import type { ProjectEvent } from '@taskboard/schema';
-import { applyEvent, withoutTask, type BoardView } from './model';
+import { boardKeyPrefix } from './data';
+import { applyEvent, type BoardView } from './model';
 
 /** How many received events are kept for views that load later (see `catchUp`). */
 const RECEIVED_KEPT = 1_000;
@@ -34,28 +33,32 @@ export function useProjectEvents(
     const views = queryClient.getQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) });
     const cursors = views.flatMap(([, view]) => (view ? [view.lastEventId] : []));
     if (cursors.length === 0) return;
-    const scheduleCounts = () => {
-      scheduleCountRefresh(queryClient, client, projectId);
+    const prefix = boardKeyPrefix(projectId);
+    /**
+     * Applies events to every cached view. An event too old to carry previous values, about
+     * a task a view never loaded, leaves that view's counts unknown: it is read again (the
+     * events after its new cursor then replay into it, below).
+     */
+    const apply = (events: readonly ProjectEvent[]) => {
+      for (const [key, view] of queryClient.getQueriesData<BoardView>({ queryKey: prefix })) {
+        const missed = view ? events.filter((event) => event.id > view.lastEventId) : [];
+        if (!view || missed.length === 0) continue;
+        let shown = view;
+        let exact = true;
+        for (const event of missed) {
+          const change = applyEvent(shown, event);
+          shown = change.view;
+          exact &&= change.exact;
+        }
+        queryClient.setQueryData<BoardView>(key, shown);
+        if (!exact) void queryClient.refetchQueries({ queryKey: key, exact: true });
+      }
     };
     // The events received so far, for views read while the subscription runs (other filters):
     // their data can arrive after events newer than their cursor, which then replay into them.
     const received: ProjectEvent[] = [];
-    const prefix = boardKeyPrefix(projectId);
     const catchUp = queryClient.getQueryCache().subscribe((cacheEvent) => {
-      if (cacheEvent.type !== 'updated') return;
-      for (const [key, view] of queryClient.getQueriesData<BoardView>({ queryKey: prefix })) {
-        const missed = view ? received.filter((event) => event.id > view.lastEventId) : [];
-        if (!view || missed.length === 0) continue;
-        let shown = view;
-        let uncertain = false;
-        for (const event of missed) {
-          const change = applyEvent(shown, event);
-          shown = change.view;
-          uncertain ||= change.countsUncertain;
-        }
-        queryClient.setQueryData<BoardView>(key, shown);
-        if (uncertain) scheduleCounts();
-      }
+      if (cacheEvent.type === 'updated') apply(received);
     });
     const subscription = client.events.project.subscribe(
       { projectId, lastEventId: Math.min(...cursors) },
@@ -63,18 +66,7 @@ export function useProjectEvents(
         onData: ({ data: event }) => {
           received.push(event);
           if (received.length > RECEIVED_KEPT) received.shift();
-          // An object: a plain `let` set inside the callback reads as always-false to the linter.
-          const counts = { uncertain: false };
-          // Our own quick add, answered by its event first: the saved task replaces the draft.
-          const draftId =
-            event.type === 'task.created' ? takeDraftFor(event.payload.task) : undefined;
-          queryClient.setQueriesData<BoardView>({ queryKey: boardKeyPrefix(projectId) }, (view) => {
-            if (!view) return view;
-            const change = applyEvent(draftId ? withoutTask(view, draftId).view : view, event);
-            counts.uncertain ||= change.countsUncertain;
-            return change.view;
-          });
-          if (counts.uncertain) scheduleCounts();
+          apply([event]);
           if (event.type.startsWith('member.')) {
             void queryClient.invalidateQueries({
               queryKey: trpc.members.list.queryKey({ projectId }),
@@ -98,7 +90,6 @@ export function useProjectEvents(
       },
     );
     return () => {
-      cancelCountRefresh(projectId);
       catchUp();
       subscription.unsubscribe();
     };
