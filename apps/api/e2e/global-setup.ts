@@ -2,18 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerUser } from '@taskboard/test-kit';
 import { apiDir, freePort, startApiProcess, tsx } from '../src/testing';
-
-export const PASSWORD = 'correct horse battery staple';
-
-async function register(url: string, email: string, name: string): Promise<void> {
-  const response = await fetch(`${url}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, name, password: PASSWORD }),
-  });
-  if (response.status !== 201) throw new Error(`register ${email}: ${response.status}`);
-}
 
 /**
  * Starts the API in production mode on a fresh embedded database with two accounts: an admin
@@ -26,12 +16,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const port = await freePort();
   const env = { DATA_DIR: dataDir };
 
-  const adminEmail = `admin-${Date.now()}@example.com`;
-  const userEmail = `user-${Date.now()}@example.com`;
   const first = await startApiProcess(env, port);
+  let adminEmail: string, userEmail: string;
   try {
-    await register(first.url, adminEmail, 'Ada Admin');
-    await register(first.url, userEmail, 'Uma User');
+    adminEmail = (await registerUser(first.url, 'Ada Admin')).email;
+    userEmail = (await registerUser(first.url, 'Uma User')).email;
   } finally {
     await first.stop();
   }

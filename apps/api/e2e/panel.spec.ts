@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD } from './global-setup';
+import { TEST_PASSWORD } from '@taskboard/test-kit';
 
 const url = process.env.PANEL_E2E_URL ?? '';
 const admin = process.env.PANEL_E2E_ADMIN ?? '';
@@ -8,7 +8,7 @@ const user = process.env.PANEL_E2E_USER ?? '';
 async function signIn(page: Page, email: string) {
   await page.goto(`${url}/panel`);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 

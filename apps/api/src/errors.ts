@@ -9,7 +9,6 @@ import {
   validationDetailsSchema,
   type AppErrorCode,
   type AppErrorData,
-  type ProcedureErrorData,
 } from '@taskboard/schema';
 
 /** How each application code travels as a tRPC error (which fixes the HTTP status). */
@@ -112,7 +111,8 @@ export function unstorableTextErrorOf(error: TRPCError): AppError | null {
 
 export interface FormattedError {
   message: string;
-  data: ProcedureErrorData;
+  /** `error.data` (ProcedureErrorData) but tRPC's `code`, which the router's errorFormatter adds. */
+  data: AppErrorData & { path: string | null };
 }
 
 /**

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { appErrorStatus, isAppErrorCode, LIMITS } from '@taskboard/schema';
+import { TEST_PASSWORD } from '@taskboard/test-kit';
 import { appRouter } from '../src/router';
 import {
   client,
@@ -30,7 +31,6 @@ import {
   type TestServer,
 } from './support/server';
 
-const PASSWORD = 'correct horse battery staple';
 const RUNS_PER_PROCEDURE = 100;
 /** Successful registrations cost an argon2 hash each. */
 const RUNS_OVERRIDES: Record<string, number> = { 'auth.register': 60 };
@@ -353,7 +353,11 @@ function fieldArbitraries(
       return emailLike(pools.emails);
     case 'password':
       return {
-        plausible: fc.constantFrom(PASSWORD, 'another long passphrase 42', 'printer-demo-2026'),
+        plausible: fc.constantFrom(
+          TEST_PASSWORD,
+          'another long passphrase 42',
+          'printer-demo-2026',
+        ),
         hostile: fc.oneof(
           hostileText(LIMITS.passwordMax),
           fc.constantFrom('password', 'PASSWORD1', '12345678', 'short'),
@@ -609,7 +613,8 @@ beforeAll(async () => {
 
   // A spare session of the fuzzing user (auth.revokeSession may end it), and the sessions
   // that logout (the leaver's) and logoutAll (the quitter's) may end.
-  const signIn = (email: string) => client(server).auth.login.mutate({ email, password: PASSWORD });
+  const signIn = (email: string) =>
+    client(server).auth.login.mutate({ email, password: TEST_PASSWORD });
   const spare = await signIn(fuzzer.email);
   leaverTokens.set('auth.logout', [leaver.token, (await signIn(leaver.email)).token]);
   leaverTokens.set('auth.logoutAll', [quitter.token, (await signIn(quitter.email)).token]);

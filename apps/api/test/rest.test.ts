@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sql } from 'kysely';
 import type { DisposableDatabase } from '@taskboard/db/testing';
-import { taskSchema } from '@taskboard/schema';
+import { signedInSchema, taskSchema } from '@taskboard/schema';
+import { TEST_PASSWORD } from '@taskboard/test-kit';
 import { restRoutes } from '../src/rest/routes';
 import { createTestDatabase, ORIGIN, rawGet, startServer, type TestServer } from './support/server';
 
@@ -27,8 +28,6 @@ afterAll(async () => {
   await server.close();
   await database.dispose();
 });
-
-const PASSWORD = 'correct horse battery staple';
 
 /** `METHOD /template` of every call the suite made, matched against the route table. */
 const called = new Set<string>();
@@ -98,12 +97,10 @@ function freshIp(): string {
   return `198.18.${Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}`;
 }
 
-const signedInSchema = z.object({ user: z.object({ id: z.uuid() }), token: z.string() });
-
 async function register(name = 'Rest') {
   const email = `${name.toLowerCase()}-${randomUUID()}@example.com`;
   const answer = await rest('POST', '/auth/register', {
-    body: { email, name, password: PASSWORD },
+    body: { email, name, password: TEST_PASSWORD },
     headers: { 'x-forwarded-for': freshIp() },
   });
   expect(answer.status).toBe(201);
@@ -113,6 +110,8 @@ async function register(name = 'Rest') {
 
 const projectBody = z.object({ project: z.object({ id: z.uuid(), name: z.string() }) });
 const taskBody = z.object({ task: taskSchema });
+/** Any event id (a matcher: expect.any is typed `any`). */
+const anEventId: unknown = expect.any(Number);
 
 async function createProject(token: string, name = 'REST project') {
   const answer = await rest('POST', '/projects', { token, body: { name } });
@@ -133,7 +132,7 @@ describe('auth', () => {
   it('registers (201), signs in with the token in the body and a cookie, answers me, signs out', async () => {
     const { email, userId } = await register();
     const login = await rest('POST', '/auth/login', {
-      body: { email, password: PASSWORD },
+      body: { email, password: TEST_PASSWORD },
       headers: { 'x-forwarded-for': freshIp() },
     });
     expect(login.status).toBe(200);
@@ -192,7 +191,9 @@ describe('auth', () => {
 
     const { email } = await register('Taken');
     const taken = errorOf(
-      await rest('POST', '/auth/register', { body: { email, name: 'Again', password: PASSWORD } }),
+      await rest('POST', '/auth/register', {
+        body: { email, name: 'Again', password: TEST_PASSWORD },
+      }),
       409,
     );
     expect(taken.code).toBe('USER_EXISTS');
@@ -217,7 +218,7 @@ describe('auth', () => {
       expect(answer.status).toBe(401);
     }
     const refused = await rest('POST', '/auth/login', {
-      body: { email, password: PASSWORD },
+      body: { email, password: TEST_PASSWORD },
       headers: { 'x-forwarded-for': freshIp() },
     });
     expect(errorOf(refused, 429).code).toBe('TOO_MANY_REQUESTS');
@@ -226,7 +227,7 @@ describe('auth', () => {
 });
 
 describe('projects and members', () => {
-  it('create (201), list, get, rename, archive and restore, board, delete (204)', async () => {
+  it('create (201), list, get, rename, archive and restore, board, delete (200, with its event id)', async () => {
     const { token } = await register('Owner');
     const project = await createProject(token, 'Printer');
 
@@ -284,13 +285,15 @@ describe('projects and members', () => {
     expect(columns.map((column) => column.count)).toEqual([1, 0, 0]);
 
     const deleted = await rest('DELETE', `/projects/${project.id}`, { token });
-    expect(deleted.status).toBe(204);
+    // A deletion answers the id of the event it committed, as every write does.
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ id: project.id, eventId: anEventId });
     expect(errorOf(await rest('GET', `/projects/${project.id}`, { token }), 404).code).toBe(
       'NOT_FOUND',
     );
   });
 
-  it('members: add (201), list, change role, remove (204); FORBIDDEN and NOT_FOUND by role', async () => {
+  it('members: add (201), list, change role, remove (200, with its event id); FORBIDDEN and NOT_FOUND by role', async () => {
     const owner = await register('Boss');
     const member = await register('Helper');
     const stranger = await register('Stranger');
@@ -332,7 +335,12 @@ describe('projects and members', () => {
     const removed = await rest('DELETE', `/projects/${project.id}/members/${member.userId}`, {
       token: owner.token,
     });
-    expect(removed.status).toBe(204);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toEqual({
+      projectId: project.id,
+      userId: member.userId,
+      eventId: anEventId,
+    });
     expect(
       errorOf(await rest('GET', `/projects/${project.id}`, { token: member.token }), 404).code,
     ).toBe('NOT_FOUND');
@@ -340,7 +348,7 @@ describe('projects and members', () => {
 });
 
 describe('tasks', () => {
-  it('create (201), get, update, move, list with filters and pages, delete (204)', async () => {
+  it('create (201), get, update, move, list with filters and pages, delete (200, with its event id)', async () => {
     const { token } = await register('Tasker');
     const project = await createProject(token);
     const titles = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo'];
@@ -358,6 +366,9 @@ describe('tasks', () => {
     });
     expect(updated.status).toBe(200);
     const afterUpdate = taskBody.parse(updated.body).task;
+    // The event id stands next to the resource, which is shaped as a read's.
+    expect(updated.body).toEqual({ task: afterUpdate, eventId: anEventId });
+    expect(Object.keys(afterUpdate)).not.toContain('eventId');
     expect(afterUpdate).toMatchObject({ priority: 'high', version: first.version + 1 });
 
     const moved = await rest('POST', `/project-management/tasks/${second.id}/move`, {
@@ -409,7 +420,8 @@ describe('tasks', () => {
       `/project-management/tasks/${first.id}?expectedVersion=${afterUpdate.version}`,
       { token },
     );
-    expect(deleted.status).toBe(204);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ id: first.id, eventId: anEventId });
     expect(
       errorOf(await rest('GET', `/project-management/tasks/${first.id}`, { token }), 404).code,
     ).toBe('NOT_FOUND');
@@ -536,7 +548,7 @@ describe('INTERNAL_SERVER_ERROR and SERVICE_UNAVAILABLE', () => {
         body: JSON.stringify({
           email: `doomed-${randomUUID()}@example.com`,
           name: 'Doomed',
-          password: PASSWORD,
+          password: TEST_PASSWORD,
         }),
       });
       expect(answer.status).toBe(201);

@@ -10,7 +10,8 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
-import { userSchema } from '@taskboard/schema';
+import { signedInSchema, userSchema } from '@taskboard/schema';
+import { TEST_PASSWORD, uniqueEmail } from '@taskboard/test-kit';
 import { SESSION_COOKIE } from '../src/context';
 import type { AppRouter } from '../src/router';
 import {
@@ -26,7 +27,6 @@ import {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const PASSWORD = 'correct horse battery staple';
 
 let database: DisposableDatabase;
 let server: TestServer;
@@ -98,24 +98,17 @@ const errorBodySchema = z.object({
     data: z.looseObject({ appCode: z.string(), httpStatus: z.number(), details: z.unknown() }),
   }),
 });
-const signedInSchema = z.object({ user: userSchema, token: z.string(), expiresAt: z.string() });
 
 /** The session cookie set by a response (its whole Set-Cookie line), if any. */
 function sessionCookieOf(headers: Headers): string | undefined {
   return headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`));
 }
 
-let emailCounter = 0;
-function freshEmail(name: string): string {
-  emailCounter += 1;
-  return `${name}-${emailCounter}-${Date.now()}@example.com`;
-}
-
 async function login(email: string, headers: Record<string, string> = {}) {
   const ip = freshIp();
   return clientWith(server, { 'x-forwarded-for': ip, ...headers }).auth.login.mutate({
     email,
-    password: PASSWORD,
+    password: TEST_PASSWORD,
   });
 }
 
@@ -129,11 +122,11 @@ async function currentSession(token: string) {
 
 describe('signing up and in', () => {
   it('register answers a token and sets an HttpOnly SameSite=Lax session cookie', async () => {
-    const email = freshEmail('cookie');
+    const email = uniqueEmail('cookie');
     const response = await rawMutation(
       server,
       'auth.register',
-      { email, name: 'Cookie', password: PASSWORD },
+      { email, name: 'Cookie', password: TEST_PASSWORD },
       { origin: 'http://localhost:5173' },
     );
     expect(response.status).toBe(200);
@@ -164,7 +157,7 @@ describe('signing up and in', () => {
     const attempt = (input: { email: string; password: string }) =>
       errorOf(clientWith(server, { 'x-forwarded-for': freshIp() }).auth.login.mutate(input));
     const wrongPassword = await attempt({ email, password: 'not the password' });
-    const unknownEmail = await attempt({ email: freshEmail('nobody'), password: PASSWORD });
+    const unknownEmail = await attempt({ email: uniqueEmail('nobody'), password: TEST_PASSWORD });
     expect(wrongPassword).toEqual({
       code: 'UNAUTHORIZED',
       appCode: 'INVALID_CREDENTIALS',
@@ -178,7 +171,7 @@ describe('signing up and in', () => {
     const messages = await Promise.all(
       [
         { email, password: 'not the password' },
-        { email: freshEmail('nobody'), password: PASSWORD },
+        { email: uniqueEmail('nobody'), password: TEST_PASSWORD },
       ].map(async (input) => {
         const response = await rawMutation(server, 'auth.login', input, {
           'x-forwarded-for': freshIp(),
@@ -193,7 +186,7 @@ describe('signing up and in', () => {
     // Email is matched case-insensitively; each sign-in is a new session with a new token.
     const signedIn = await clientWith(server, { 'x-forwarded-for': freshIp() }).auth.login.mutate({
       email: ` ${email.toUpperCase()} `,
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     });
     expect(signedIn.user.email).toBe(email);
     expect(signedIn.user.lastLoginAt).toBe(clock.now().toISOString());
@@ -461,7 +454,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     const refused = await rawMutation(
       server,
       'auth.login',
-      { email, password: PASSWORD },
+      { email, password: TEST_PASSWORD },
       { 'x-forwarded-for': freshIp() },
     );
     expect(refused.status).toBe(429);
@@ -484,7 +477,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     const stillRefused = await rawMutation(
       server,
       'auth.login',
-      { email, password: PASSWORD },
+      { email, password: TEST_PASSWORD },
       { 'x-forwarded-for': freshIp() },
     );
     expect(stillRefused.status).toBe(429);
@@ -492,7 +485,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     clock.advance(1_000);
     const signedIn = await clientWith(server, { 'x-forwarded-for': freshIp() }).auth.login.mutate({
       email,
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     });
     expect(signedIn.user.email).toBe(email);
   });
@@ -504,7 +497,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
       const response = await rawMutation(
         server,
         'auth.login',
-        { email: freshEmail(`spray${i}`), password: PASSWORD },
+        { email: uniqueEmail(`spray${i}`), password: TEST_PASSWORD },
         { 'x-forwarded-for': attacker },
       );
       expect(errorBodySchema.parse(response.body).error.data.appCode, `attempt ${i}`).toBe(
@@ -514,7 +507,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     const refused = await rawMutation(
       server,
       'auth.login',
-      { email: victim.email, password: PASSWORD },
+      { email: victim.email, password: TEST_PASSWORD },
       { 'x-forwarded-for': attacker },
     );
     expect(refused.status).toBe(429);
@@ -525,7 +518,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     // The account itself is not locked: from another address it signs in.
     const elsewhere = await clientWith(server, { 'x-forwarded-for': freshIp() }).auth.login.mutate({
       email: victim.email,
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     });
     expect(elsewhere.user.id).toBe(victim.user.id);
 
@@ -533,7 +526,7 @@ describe('sign-in throttle (10 failures per 15 minutes, per account and per IP)'
     clock.advance(15 * MINUTE);
     const later = await clientWith(server, { 'x-forwarded-for': attacker }).auth.login.mutate({
       email: victim.email,
-      password: PASSWORD,
+      password: TEST_PASSWORD,
     });
     expect(later.user.id).toBe(victim.user.id);
   });

@@ -5,18 +5,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTaskboardClient, signIn } from '../src/index';
-import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
 /** The built binary, run as a user would run `taskboard`. */
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-let api: RunningApi;
+let api: EmbeddedApi;
 let configDir: string;
 let email: string;
 
 beforeAll(async () => {
-  api = await startApi();
-  email = await registerUser(api.url, 'Cli');
+  api = await startEmbeddedApi();
+  email = (await registerUser(api.url, 'Cli')).email;
   configDir = await mkdtemp(join(tmpdir(), 'taskboard-cli-'));
 });
 
@@ -57,7 +58,10 @@ function taskboard(args: string[], stdin = ''): Promise<Run> {
 
 describe('taskboard (the CLI)', () => {
   it('login with the password on stdin saves the session, readable by its owner only', async () => {
-    const run = await taskboard(['login', '--email', email, '--password-stdin'], `${PASSWORD}\n`);
+    const run = await taskboard(
+      ['login', '--email', email, '--password-stdin'],
+      `${TEST_PASSWORD}\n`,
+    );
     expect(run).toMatchObject({ code: 0, stdout: `Signed in as ${email}\n` });
     const saved = await stat(join(configDir, 'config.json'));
     expect(saved.mode & 0o777).toBe(0o600);
@@ -94,7 +98,7 @@ describe('taskboard (the CLI)', () => {
   });
 
   it('tasks add puts a task at the end of its column, or first with --placement top', async () => {
-    const { token } = await signIn(api.url, email, PASSWORD);
+    const { token } = await signIn(api.url, email, TEST_PASSWORD);
     const client = createTaskboardClient({ url: api.url, token });
     const project = await client.projects.create.mutate({ name: 'Placement' });
     await client.tasks.create.mutate({ projectId: project.id, title: 'Middle' });
@@ -109,7 +113,7 @@ describe('taskboard (the CLI)', () => {
   });
 
   it('watch prints events made elsewhere, and resumes after the connection drops', async () => {
-    const { token } = await signIn(api.url, email, PASSWORD);
+    const { token } = await signIn(api.url, email, TEST_PASSWORD);
     const other = createTaskboardClient({ url: api.url, token });
     const project = await other.projects.create.mutate({ name: 'Watched' });
     const child = spawn(process.execPath, [CLI, 'watch', 'Watched'], { env: env() });

@@ -7,15 +7,16 @@ import {
   type ProjectEvent,
   type TaskboardClient,
 } from '../src/index';
-import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
-let api: RunningApi;
+let api: EmbeddedApi;
 let client: TaskboardClient;
 
 beforeAll(async () => {
-  api = await startApi();
-  const email = await registerUser(api.url);
-  const { token } = await signIn(api.url, email, PASSWORD);
+  api = await startEmbeddedApi();
+  const email = (await registerUser(api.url)).email;
+  const { token } = await signIn(api.url, email, TEST_PASSWORD);
   client = createTaskboardClient({ url: api.url, token });
 });
 
@@ -116,7 +117,7 @@ describe('@taskboard/client', () => {
     const anonymous = createTaskboardClient({ url: api.url });
     const error = await anonymous.auth.me.query().catch((caught: unknown) => caught);
     expect(isTaskboardError(error) && error.data.appCode).toBe('UNAUTHORIZED');
-    const email = await registerUser(api.url, 'Wrong');
+    const email = (await registerUser(api.url, 'Wrong')).email;
     const wrong = await signIn(api.url, email, 'not my password at all').catch(
       (caught: unknown) => caught,
     );

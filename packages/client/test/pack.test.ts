@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, registerUser, startApi, type RunningApi } from './support/server';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
 /**
  * The package as an app outside this workspace gets it: `pnpm pack`, `npm install` of the
@@ -15,11 +16,11 @@ import { PASSWORD, registerUser, startApi, type RunningApi } from './support/ser
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-let api: RunningApi;
+let api: EmbeddedApi;
 let outside: string;
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startEmbeddedApi();
   outside = await mkdtemp(join(tmpdir(), 'taskboard-outside-'));
 });
 
@@ -132,10 +133,10 @@ describe('the packed package, outside the workspace', () => {
     );
     expect(compiled).toBe('');
 
-    const email = await registerUser(api.url, 'Outsider');
+    const email = (await registerUser(api.url, 'Outsider')).email;
     const { stdout } = await run(process.execPath, ['build/main.js'], {
       cwd: outside,
-      env: { ...process.env, TASKBOARD_URL: api.url, EMAIL: email, PASSWORD },
+      env: { ...process.env, TASKBOARD_URL: api.url, EMAIL: email, PASSWORD: TEST_PASSWORD },
     });
     expect(JSON.parse(stdout)).toEqual({
       user: email,

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { apiDir } from '@taskboard/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startApi, type RunningApi } from './support/server';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const repoDir = join(packageDir, '../..');
@@ -77,14 +77,14 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
-let api: RunningApi;
+let api: EmbeddedApi;
 let work: string;
 let blocks: Block[];
 let env: NodeJS.ProcessEnv;
 const asPrinted = (code: string) => code.replaceAll('http://localhost:3000', api.url);
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startEmbeddedApi();
   work = await mkdtemp(join(tmpdir(), 'taskboard-readme-'));
   blocks = await readmeBlocks();
   env = { ...process.env, TASKBOARD_URL: api.url, TASKBOARD_CONFIG: join(work, 'cli.json') };

@@ -61,10 +61,13 @@ export const appErrorDataSchema = z.discriminatedUnion('appCode', [
 ]);
 export type AppErrorData = z.infer<typeof appErrorDataSchema>;
 
-/** `error.data` of a failed tRPC call: the contract's data plus the procedure's path. */
+/**
+ * `error.data` of a failed tRPC call: the contract's data, the procedure's path, and tRPC's
+ * own name for the error class (`code`, e.g. `UNAUTHORIZED`), which tRPC's clients expect.
+ */
 export const procedureErrorDataSchema = z.intersection(
   appErrorDataSchema,
-  z.object({ path: z.string().nullable() }),
+  z.object({ path: z.string().nullable(), code: z.string() }),
 );
 export type ProcedureErrorData = z.infer<typeof procedureErrorDataSchema>;
 

@@ -160,6 +160,7 @@ describe('the error data clients read', () => {
       httpStatus: 409,
       details: { task },
       path: 'tasks.update',
+      code: 'CONFLICT',
     });
     if (conflict.appCode !== 'CONFLICT') throw new Error('expected CONFLICT');
     expect(conflict.details?.task.version).toBe(task.version);
@@ -169,6 +170,7 @@ describe('the error data clients read', () => {
         httpStatus: 400,
         details: { title: 'Too long' },
         path: null,
+        code: 'BAD_REQUEST',
       }).details,
     ).toEqual({ title: 'Too long' });
     expect(
@@ -177,17 +179,37 @@ describe('the error data clients read', () => {
         httpStatus: 404,
         details: null,
         path: 'projects.get',
+        code: 'NOT_FOUND',
       }).success,
     ).toBe(true);
   });
 
   it('refuses data that is not the contract', () => {
     const refused = [
-      { appCode: 'NOPE', httpStatus: 400, details: null, path: null },
-      { appCode: 'CONFLICT', httpStatus: 409, details: { task: { id: 'x' } }, path: null },
-      { appCode: 'VALIDATION_ERROR', httpStatus: 400, details: { title: 1 }, path: null },
-      { appCode: 'FORBIDDEN', httpStatus: 403, details: { why: 'x' }, path: null },
-      { appCode: 'FORBIDDEN', httpStatus: 403, details: null },
+      { appCode: 'NOPE', httpStatus: 400, details: null, path: null, code: 'BAD_REQUEST' },
+      {
+        appCode: 'CONFLICT',
+        httpStatus: 409,
+        details: { task: { id: 'x' } },
+        path: null,
+        code: 'CONFLICT',
+      },
+      {
+        appCode: 'VALIDATION_ERROR',
+        httpStatus: 400,
+        details: { title: 1 },
+        path: null,
+        code: 'BAD_REQUEST',
+      },
+      {
+        appCode: 'FORBIDDEN',
+        httpStatus: 403,
+        details: { why: 'x' },
+        path: null,
+        code: 'FORBIDDEN',
+      },
+      { appCode: 'FORBIDDEN', httpStatus: 403, details: null, code: 'FORBIDDEN' },
+      { appCode: 'FORBIDDEN', httpStatus: 403, details: null, path: null },
     ];
     for (const data of refused) {
       expect(procedureErrorDataSchema.safeParse(data).success, JSON.stringify(data)).toBe(false);

@@ -3,15 +3,23 @@
 import { createDatabase, setUserRole, type DatabaseHandle } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import type { UserRole } from '@taskboard/schema';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { buildServer } from '../server';
 
 export interface EmbeddedApi {
   url: string;
   app: Awaited<ReturnType<typeof buildServer>>;
+  config: Config;
   /** Grants or takes away a global role, as `pnpm user:role` does (no procedure does this). */
   setRole(userId: string, role: UserRole): Promise<void>;
   close(): Promise<void>;
+  /** Cuts every live connection, as a network drop would (clients reconnect). */
+  dropConnections(): void;
+}
+
+export interface ApiOptions {
+  /** The server's clock (a test moves it past a session's expiry, say). */
+  now?: () => Date;
 }
 
 /** Listens on an ephemeral loopback port; `env` adds configuration (e.g. `ALLOWED_ORIGINS`). */
@@ -28,6 +36,7 @@ export async function startApiOn(
   database: DatabaseHandle,
   env: Record<string, string>,
   dispose: () => Promise<void>,
+  options: ApiOptions = {},
 ): Promise<EmbeddedApi> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,17 +45,21 @@ export async function startApiOn(
     RATE_LIMIT_MAX: '1000000',
     ...env,
   });
-  const app = await buildServer(config, { database });
+  const app = await buildServer(config, { database, ...(options.now && { now: options.now }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
   return {
     url: `http://127.0.0.1:${address.port}`,
     app,
+    config,
     setRole: (userId, role) => setUserRole(database.db, userId, role),
     async close() {
       await app.close();
       await dispose();
+    },
+    dropConnections() {
+      for (const socket of app.websocketServer.clients) socket.terminate();
     },
   };
 }

@@ -107,26 +107,6 @@ function dataOf(body: unknown): unknown {
   return field(field(body, 'result'), 'data');
 }
 
-/** Registers a fresh account; answers its bearer token and Inbox-less identity. */
-export async function register(
-  url: string,
-  name: string,
-): Promise<{ token: string; userId: string }> {
-  const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const answer = await trpcCall(url, 'auth.register', {
-    email,
-    name,
-    password: 'correct horse battery staple',
-  });
-  const token = field(answer.data, 'token');
-  const user = field(answer.data, 'user');
-  const userId = field(user, 'id');
-  if (answer.status !== 200 || typeof token !== 'string' || typeof userId !== 'string') {
-    throw new Error(`register failed: ${answer.status} ${answer.appCode ?? ''}`);
-  }
-  return { token, userId };
-}
-
 /** Creates a project; answers its id. */
 export async function createProject(url: string, token: string, name: string): Promise<string> {
   const answer = await trpcCall(url, 'projects.create', { name }, { token });

@@ -22,7 +22,8 @@ import type { ProjectEvent } from '@taskboard/schema';
 import type { ApiProcess } from '../../src/testing';
 import type { AppRouter } from '../../src/router';
 import { createFaultEnvironment, type PostgresCluster } from './services';
-import { createProject, register, trpcCall } from './http';
+import { registerUser as register } from '@taskboard/test-kit';
+import { createProject, trpcCall } from './http';
 
 // Node 20 has no global WebSocket; tRPC's option is typed as the DOM's (see support/live.ts).
 Object.assign(globalThis, { WebSocket });

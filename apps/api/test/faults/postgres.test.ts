@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '@taskboard/db';
 import { apiDir, tsx, type ApiProcess } from '../../src/testing';
 import { createFaultEnvironment, waitUntil, type PostgresCluster } from './services';
-import { createProject, field, register, restCall, trpcCall, type CallResult } from './http';
+import { registerUser as register } from '@taskboard/test-kit';
+import { createProject, field, restCall, trpcCall, type CallResult } from './http';
 
 const faults = createFaultEnvironment();
 let pg: PostgresCluster;

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiProcess } from '../../src/testing';
 import { createFaultEnvironment, type RedisServer } from './services';
-import { createProject, field, percentile, register, trpcCall } from './http';
+import { registerUser as register, TEST_PASSWORD } from '@taskboard/test-kit';
+import { createProject, field, percentile, trpcCall } from './http';
 
 const faults = createFaultEnvironment();
 let redis: RedisServer;
@@ -83,7 +84,7 @@ describe('Redis hung (SIGSTOP)', () => {
       for (let n = 0; n < 3; n++) {
         const answer = await trpcCall(api.url, 'auth.login', {
           email,
-          password: 'correct horse battery staple',
+          password: TEST_PASSWORD,
         });
         expect(answer.status).toBe(200);
         logins.push(answer.ms);

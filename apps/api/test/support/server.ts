@@ -8,12 +8,11 @@ import {
   wsLink,
 } from '@trpc/client';
 import { WebSocket } from 'ws';
-import type { FastifyInstance } from 'fastify';
 import { createDisposableDatabase, type DisposableDatabase } from '@taskboard/db/testing';
-import type { AppErrorData } from '@taskboard/schema';
-import { loadConfig, type Config } from '../../src/config';
+import { procedureErrorDataSchema, type ProcedureErrorData } from '@taskboard/schema';
+import { registerUser } from '@taskboard/test-kit';
 import type { AppRouter } from '../../src/router';
-import { buildServer } from '../../src/server';
+import { startApiOn, type EmbeddedApi } from '../../src/testing/embedded';
 
 /**
  * What this vitest project runs on: `pglite` (embedded database, in-process backends) or
@@ -57,33 +56,24 @@ export function testClock(start = new Date('2026-01-01T00:00:00Z')) {
   };
 }
 
-export interface TestServer {
-  app: FastifyInstance;
-  /** e.g. `http://127.0.0.1:41234` */
-  url: string;
-  config: Config;
-  close(): Promise<void>;
-}
+export type TestServer = EmbeddedApi;
 
-/** A real server listening on an ephemeral port, on the given (shared) database. */
-export async function startServer(
+/**
+ * A real server listening on an ephemeral port, on the given (shared) database, with this
+ * suite's engine: Redis for bus, cache and rate limits in the postgres run.
+ */
+export function startServer(
   database: DisposableDatabase,
   options: { now?: () => Date; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
+  const redis = redisUrl();
+  const env = {
     ALLOWED_ORIGINS: ORIGIN,
-    RATE_LIMIT_MAX: '1000000',
-    ...(redisUrl() && { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX }),
+    ...(redis !== undefined && { REDIS_URL: redis, REDIS_KEY_PREFIX }),
     ...options.env,
-  });
-  const app = await buildServer(config, { database, ...(options.now && { now: options.now }) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
-  return { app, url: `http://127.0.0.1:${address.port}`, config, close: () => app.close() };
+  };
+  // The database is the file's to share and dispose; closing a server leaves it.
+  return startApiOn(database, env, () => Promise.resolve(), options);
 }
 
 /** The real tRPC client over HTTP, signed in with a bearer token when one is given. */
@@ -117,33 +107,23 @@ export function liveClient(server: { url: string } | (() => string), token?: str
 }
 
 /** The error contract's data of a failed call (fails the test if the call succeeded). */
-export async function errorOf(
-  call: Promise<unknown>,
-): Promise<AppErrorData & { path: string | null }> {
+export async function errorOf(call: Promise<unknown>): Promise<ProcedureErrorData> {
   try {
     await call;
   } catch (error) {
     if (error instanceof TRPCClientError) {
-      const data: unknown = error.data;
-      if (isErrorData(data)) return data;
+      const data = procedureErrorDataSchema.safeParse(error.data);
+      if (data.success) return data.data;
     }
     throw error;
   }
   throw new Error('expected the call to fail');
 }
 
-function isErrorData(value: unknown): value is AppErrorData & { path: string | null } {
-  return typeof value === 'object' && value !== null && 'appCode' in value && 'httpStatus' in value;
-}
-
-let counter = 0;
-/** Registers a fresh user; returns the token and a client signed in as them. */
+/** Registers a fresh user (the test kit's account) with a client signed in as them. */
 export async function signUp(server: { url: string }, name = 'Ada') {
-  counter += 1;
-  const email = `${name.toLowerCase()}-${counter}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
-  const result = await client(server).auth.register.mutate({ email, name, password });
-  return { ...result, email, password, api: client(server, result.token) };
+  const account = await registerUser(server.url, name);
+  return { ...account, api: client(server, account.token) };
 }
 
 /**
