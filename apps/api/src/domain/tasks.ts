@@ -41,20 +41,30 @@ export async function createTask(
   input: CreateTaskInput,
 ): Promise<TaskWriteResult> {
   const projectId = input.projectId ?? (await inboxOf(deps, user)).id;
-  const committed = await commitAs(deps, user, { projectId }, 'tasks', (uow, { project }) =>
-    db.createTask(uow, {
-      projectId: project.id,
-      title: input.title,
-      description: input.description,
-      status: input.status,
-      priority: input.priority,
-      assigneeId: input.assigneeId,
-      dueDate: input.dueDate,
-      createdById: user.id,
-      placement: input.placement,
-    }),
+  const { result: task, eventId } = await commitAs(
+    deps,
+    user,
+    { projectId },
+    'tasks',
+    (uow, { project }) =>
+      db.createTask(uow, {
+        id: input.id,
+        projectId: project.id,
+        title: input.title,
+        description: input.description,
+        status: input.status,
+        priority: input.priority,
+        assigneeId: input.assigneeId,
+        dueDate: input.dueDate,
+        createdById: user.id,
+        placement: input.placement,
+      }),
   );
-  return withEventId(committed);
+  if (eventId !== null || input.id === undefined) return { ...task, eventId };
+  // A repeated create (same client id) committed nothing: it answers the first one's event,
+  // so the client recognises that event on its feed whichever of the two it sees first.
+  const original = await db.findTaskCreatedEvent(deps.db, task.id);
+  return { ...task, eventId: original?.id ?? null };
 }
 
 async function inboxOf(deps: ReadDeps, user: User) {

@@ -11,7 +11,7 @@ import { registerCsrfGuard } from '../http/csrf';
 import { contractErrorHandler } from '../http/error-contract';
 import { pathOf, sendRestError } from '../http/rest-error';
 import { restErrors, type SurfaceMap } from '../http/surfaces';
-import { fastifyPath, pathParams, restRoutes, type RestRoute } from './routes';
+import { fastifyPath, pathParams, restBody, restRoutes, type RestRoute } from './routes';
 
 /** The OpenAPI document: built on the first request for it, then served as it is. */
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -98,7 +98,7 @@ function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): v
         return await reply
           .code(route.status ?? 200)
           .header('cache-control', 'no-store')
-          .send(route.wrap ? { [route.wrap]: data } : data);
+          .send(restBody(route, data));
       } catch (cause) {
         const error = getTRPCErrorFromUnknown(cause);
         if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {

@@ -36,6 +36,17 @@ function without(schema: JsonSchema, fields: string[]): JsonSchema {
   return { ...schema, properties, ...(required.length > 0 ? { required } : { required: [] }) };
 }
 
+/** The body of a wrapped output; a write's `eventId` stands next to the wrapper (`restBody`). */
+function wrapped(key: string, output: JsonSchema): JsonSchema {
+  const eventId = propertiesOf(output).eventId;
+  if (!eventId) return { type: 'object', required: [key], properties: { [key]: output } };
+  return {
+    type: 'object',
+    required: [key, 'eventId'],
+    properties: { [key]: without(output, ['eventId']), eventId },
+  };
+}
+
 /** The error body of SPEC.md, from the one schema the server's answers are typed by. */
 const errorBodySchema = jsonSchemaOf(restErrorBodySchema, 'output');
 
@@ -45,7 +56,7 @@ const errorResponses = {
   '403': 'FORBIDDEN: signed in, but the role does not allow it',
   '404': 'NOT_FOUND: missing, or not visible to the caller',
   '409': 'CONFLICT (stale expectedVersion; details hold the current task) or USER_EXISTS',
-  '413': 'PAYLOAD_TOO_LARGE: body, URL or headers over the server\'s limits',
+  '413': "PAYLOAD_TOO_LARGE: body, URL or headers over the server's limits",
   '429': 'TOO_MANY_REQUESTS; see the Retry-After header',
   '500': 'INTERNAL_SERVER_ERROR, without internals',
   '503': 'SERVICE_UNAVAILABLE: a dependency (database, disk) is down; see the Retry-After header',
@@ -81,9 +92,7 @@ function operationOf(route: RestRoute) {
   }
 
   const output = info.output ? jsonSchemaOf(info.output, 'output') : { type: 'object' };
-  const body: JsonSchema = route.wrap
-    ? { type: 'object', required: [route.wrap], properties: { [route.wrap]: output } }
-    : output;
+  const body: JsonSchema = route.wrap ? wrapped(route.wrap, output) : output;
   const status = String(route.status ?? 200);
   const success =
     route.status === 204

@@ -1,3 +1,6 @@
+import { eventIdSchema } from '@taskboard/schema';
+import { z } from 'zod';
+
 /**
  * The REST surface (SPEC.md "Interfaces"), one entry per operation: which tRPC procedure
  * answers it, how its input is assembled from the request, and how its output is wrapped.
@@ -16,9 +19,15 @@ export interface RestRoute {
   params?: Record<string, string>;
   /** Where the rest of the input comes from: the JSON body, or the query string. */
   from: 'body' | 'query' | 'none';
-  /** 201 for creations, 204 for deletions (no body); 200 otherwise. */
+  /**
+   * 201 for creations, 204 for no body (sign-out); 200 otherwise. Deletions answer 200: their
+   * body carries the id of the event they committed.
+   */
   status?: 201 | 204;
-  /** The key the output is wrapped in (`{ "task": … }`); none: the output is the body. */
+  /**
+   * The key the output is wrapped in (`{ "task": … }`); none: the output is the body. A write's
+   * `eventId` stands next to the wrapper, not inside the resource (`restBody`).
+   */
   wrap?: string;
   /** A route that needs no session (sign-up, sign-in). */
   public?: boolean;
@@ -106,7 +115,6 @@ export const restRoutes: readonly RestRoute[] = [
     summary: 'Delete a project with its tasks (owners)',
     tag: 'projects',
     from: 'none',
-    status: 204,
   },
   {
     method: 'POST',
@@ -166,7 +174,6 @@ export const restRoutes: readonly RestRoute[] = [
     tag: 'members',
     params: { id: 'projectId' },
     from: 'none',
-    status: 204,
   },
   {
     method: 'GET',
@@ -211,7 +218,6 @@ export const restRoutes: readonly RestRoute[] = [
     summary: 'Delete a task (`?expectedVersion=` guards against deleting a changed one)',
     tag: 'tasks',
     from: 'query',
-    status: 204,
   },
   {
     method: 'POST',
@@ -223,6 +229,21 @@ export const restRoutes: readonly RestRoute[] = [
     wrap: 'task',
   },
 ];
+
+/** What a write's output carries besides its resource: the id of the event it committed. */
+const committedSchema = z.looseObject({ eventId: eventIdSchema.nullable() });
+
+/**
+ * A REST answer's body: the output wrapped in `route.wrap`, with a write's `eventId` next to
+ * the wrapper (`{ "task": {…}, "eventId": 12 }`): the resource is the same shape as a read's.
+ */
+export function restBody(route: RestRoute, data: unknown): unknown {
+  if (!route.wrap) return data;
+  const committed = committedSchema.safeParse(data);
+  if (!committed.success) return { [route.wrap]: data };
+  const { eventId, ...resource } = committed.data;
+  return { [route.wrap]: resource, eventId };
+}
 
 /** `/projects/{id}` → `/projects/:id` (Fastify's form). */
 export function fastifyPath(path: string): string {
