@@ -28,7 +28,9 @@ describe('pnpm db:migrate on a DATA_DIR no process holds', () => {
     });
 
   it('reports the migrations it applied, then that there is nothing left to apply', async () => {
-    expect((await migrate()).stdout).toBe('pglite: applied 0001_initial, 0002_unique_positions\n');
+    expect((await migrate()).stdout).toBe(
+      'pglite: applied 0001_initial, 0002_unique_positions, 0003_created_task_index\n',
+    );
     expect((await migrate()).stdout).toBe('pglite: already up to date\n');
   });
 });
