@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { CompiledQuery, type LogEvent } from 'kysely';
-import { z } from 'zod';
 import { bulkLoadTasks, createDatabase, listTasks } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import { listTasksInputSchema } from '@taskboard/schema';
+import { createProject, registerUser } from '@taskboard/test-kit';
 import { startServerProcess } from './processes';
 import { ms, printTable, ratio } from './table';
 
@@ -38,20 +38,6 @@ async function load(
   };
 }
 
-async function trpc(url: string, path: string, token: string | null, input: unknown) {
-  const response = await fetch(`${url}/trpc/${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(input),
-  });
-  const body: unknown = await response.json();
-  if (!response.ok) throw new Error(`${path} failed: ${JSON.stringify(body)}`);
-  return body;
-}
-
 /**
  * The API under load: authenticated tRPC `tasks.list` (50 rows of a 100,000-task project)
  * against the floor (a bare Fastify route running the same SQL through `pg`), plus
@@ -64,15 +50,9 @@ export async function benchApi(serverUrl: string): Promise<void> {
   const env = { DATABASE_URL: databaseUrl, RATE_LIMIT_MAX: '100000000', NODE_ENV: 'production' };
   const api = await startServerProcess('api', { ...env, LOG_LEVEL: 'warn' });
   try {
-    const signedIn = await trpc(api.url, 'auth.register', null, {
-      email: `bench-${Date.now()}@example.com`,
-      name: 'Bench',
-      password: 'a long bench password',
-    });
-    const { token, user } = signedInResponse.parse(signedIn).result.data;
+    const { token, user } = await registerUser(api.url, 'Bench');
     const userId = user.id;
-    const created = await trpc(api.url, 'projects.create', token, { name: 'Bench' });
-    const project = createdResponse.parse(created).result.data.id;
+    const project = (await createProject(api.url, { token }, 'Bench')).id;
     const started = performance.now();
     await bulkLoadTasks(database.db, {
       projectId: project,
@@ -155,8 +135,3 @@ async function capturedListQueries(
   }
   return captured.map((query) => ({ sql: query.sql, parameters: query.parameters }));
 }
-
-const signedInResponse = z.object({
-  result: z.object({ data: z.object({ token: z.string(), user: z.object({ id: z.string() }) }) }),
-});
-const createdResponse = z.object({ result: z.object({ data: z.object({ id: z.string() }) }) });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { chromiumLaunchOptions, startApiProcess } from '@taskboard/api/testing';
 import { bulkLoadTasks } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
+import { createProject, registerUser } from '@taskboard/test-kit';
 import { ms, percentiles, printTable, ratio } from './table';
 
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,29 +63,6 @@ async function initialScripts(dir: string): Promise<{ file: string; raw: number;
     }),
   );
 }
-
-async function rest<T>(
-  url: string,
-  path: string,
-  token: string | null,
-  body: unknown,
-  schema: z.ZodType<T>,
-) {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token !== null && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
-  return schema.parse(JSON.parse(text));
-}
-
-const registered = z.object({ token: z.string(), user: z.object({ id: z.string() }) });
-const createdProject = z.object({ project: z.object({ id: z.string() }) });
 
 /** One load of a board in a fresh tab: times from navigation start, in milliseconds. */
 async function loadBoard(context: BrowserContext, url: string) {
@@ -157,26 +135,10 @@ async function measure(serverUrl: string, served: string): Promise<void> {
     ...chromiumLaunchOptions,
   });
   try {
-    const { token, user } = await rest(
-      api.url,
-      '/auth/register',
-      null,
-      {
-        email: `web-bench-${Date.now()}@example.com`,
-        name: 'Web Bench',
-        password: 'a long bench password',
-      },
-      registered,
-    );
+    const { token, user } = await registerUser(api.url, 'Web Bench');
     const boards: { label: string; count: number; id: string }[] = [];
     for (const count of [SMALL_BOARD, BIG_BOARD]) {
-      const { project } = await rest(
-        api.url,
-        '/projects',
-        token,
-        { name: `${count} tasks` },
-        createdProject,
-      );
+      const project = await createProject(api.url, { token }, `${count} tasks`);
       await bulkLoadTasks(database.db, {
         projectId: project.id,
         count,
