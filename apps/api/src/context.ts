@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { isDatabaseUnavailable } from '@taskboard/db';
 import { connectionParamsSchema, LIMITS } from '@taskboard/schema';
+import { bearerTokenOf } from './auth/bearer-token';
 import type { ValidatedSession } from './auth/sessions';
 import type { AppDeps } from './deps';
 import { retryWhileUnavailable } from './live/follow';
@@ -29,12 +30,6 @@ export interface Context {
   /** Sets or clears the browser's session cookie (a no-op on WebSocket connections). */
   setSessionCookie(token: string, expiresAt: Date): void;
   clearSessionCookie(): void;
-}
-
-/** The token of an `Authorization: Bearer …` header (the scheme name is case-insensitive). */
-export function bearerTokenOf(header: string | undefined): string | null {
-  const token = header ? /^bearer +(.*)$/i.exec(header)?.[1]?.trim() : undefined;
-  return token === undefined || token === '' ? null : token;
 }
 
 /** The session token of a request: `Authorization: Bearer …` first, else the cookie. */

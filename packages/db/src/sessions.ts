@@ -4,6 +4,12 @@ import type { Executor, SessionRow } from './types';
 
 export type Session = SessionRow;
 
+/** A session with its user: what a session token stands for. */
+export interface SessionWithUser {
+  session: Session;
+  user: User;
+}
+
 export async function createSession(db: Executor, session: Session): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
@@ -12,7 +18,7 @@ export async function createSession(db: Executor, session: Session): Promise<voi
 export async function getSessionWithUser(
   db: Executor,
   sessionId: string,
-): Promise<{ session: Session; user: User } | null> {
+): Promise<SessionWithUser | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.userId')

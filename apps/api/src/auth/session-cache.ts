@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { SessionWithUser } from '@taskboard/db';
 import { userSchema } from '@taskboard/schema';
 import { createOutageWarning, type RedisBreaker } from '../redis';
-import type { ValidatedSession } from './sessions';
 
 type Log = Pick<FastifyBaseLogger, 'warn'>;
 
@@ -16,8 +16,8 @@ type Log = Pick<FastifyBaseLogger, 'warn'>;
  * into the cache afterwards (`set` never overwrites a tombstone).
  */
 export interface SessionCache {
-  get(id: string): Promise<ValidatedSession | null>;
-  set(id: string, value: ValidatedSession, ttlSeconds: number): Promise<void>;
+  get(id: string): Promise<SessionWithUser | null>;
+  set(id: string, value: SessionWithUser, ttlSeconds: number): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;
 }
 
@@ -165,7 +165,7 @@ if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`;
 
-function parseCached(raw: string): ValidatedSession | null {
+function parseCached(raw: string): SessionWithUser | null {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -178,7 +178,7 @@ function parseCached(raw: string): ValidatedSession | null {
 
 interface MemoryEntry {
   /** null: a tombstone. */
-  value: ValidatedSession | null;
+  value: SessionWithUser | null;
   expiresAt: number;
 }
 

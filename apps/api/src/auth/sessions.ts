@@ -10,14 +10,13 @@ import {
   touchSession,
   type Database,
   type Session,
+  type SessionWithUser,
 } from '@taskboard/db';
-import { LIMITS, type User } from '@taskboard/schema';
+import { LIMITS } from '@taskboard/schema';
 import type { SessionCache } from './session-cache';
 
-export interface ValidatedSession {
-  user: User;
-  session: Session;
-}
+/** A session `validate` accepted (live, renewed when due), with its user. */
+export type ValidatedSession = SessionWithUser;
 
 /** Sessions per SPEC.md (the Lucia guide): the client holds a token, the server its SHA-256. */
 export interface SessionManager {

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { bearerTokenOf } from '../auth/bearer-token';
 import { sendRestError } from './rest-error';
-import { bearerTokenOf } from '../context';
 
 export interface Metrics {
   /** This server's own registry (not prom-client's global one: tests run several servers). */
