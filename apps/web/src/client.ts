@@ -88,8 +88,9 @@ export function createAppQueryClient(): QueryClient {
       mutations: {
         // SERVICE_UNAVAILABLE: the database is down, so almost always nothing was written
         // (docs/api.md: only a COMMIT cut off in flight leaves it unknown, and expectedVersion
-        // refuses a repeat of an update, move or delete). The write stays on screen and is
-        // sent again after Retry-After, instead of being undone with a toast.
+        // refuses a repeat of an update, move or delete; a quick add repeats under its own id,
+        // answered with the task already made). The write stays on screen and is sent again
+        // after Retry-After, instead of being undone with a toast.
         retry: (failures, error) =>
           isServiceUnavailable(error) && failures < UNAVAILABLE_WRITE_TRIES,
         retryDelay: (_failures, error) => retryDelayMs(error),

@@ -53,9 +53,9 @@ export function useBoardMutations(
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const shown = useRef(view);
+  const latestView = useRef(view);
   useEffect(() => {
-    shown.current = view;
+    latestView.current = view;
   }, [view]);
 
   const everyView = useCallback(
@@ -158,7 +158,9 @@ export function useBoardMutations(
     onMutate: ({ task, target }) =>
       pend(
         task.id,
-        shown.current ? movedTask(shown.current, task, target) : { ...task, status: target.status },
+        latestView.current
+          ? movedTask(latestView.current, task, target)
+          : { ...task, status: target.status },
       ),
     onSuccess: (saved, _input, write) => {
       answered(write, saved.eventId);
