@@ -12,7 +12,7 @@ import {
   taskDialog,
 } from './board-helpers';
 import { expect, test } from './fixtures';
-import { PASSWORD, uniqueEmail } from './rest-client';
+import { TEST_PASSWORD, uniqueEmail } from '@taskboard/test-kit';
 
 test('a new user registers, builds a board, and finds it as they left it after a reload', async ({
   page,
@@ -22,7 +22,7 @@ test('a new user registers, builds a board, and finds it as they left it after a
   await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Name' }).fill('Nora New');
   await page.getByRole('textbox', { name: 'Email' }).fill(uniqueEmail('nora'));
-  await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await page.getByRole('textbox', { name: 'Password' }).fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
 
   await expect(page.getByRole('heading', { name: 'Projects' })).toBeVisible();

@@ -3,19 +3,16 @@
 import { z } from 'zod';
 import {
   boardSchema,
-  memberSchema,
-  projectSchema,
   taskSchema,
-  userSchema,
   type Board,
-  type MemberRole,
-  type Project,
   type Task,
   type TaskPriority,
   type TaskStatus,
 } from '@taskboard/schema';
+import { registerUser as registerAccount, restCall as call } from '@taskboard/test-kit';
 
-export const PASSWORD = 'correct horse battery staple';
+// A TestUser has the token and email these take: the kit's scene helpers serve as they are.
+export { addMember, createProject } from '@taskboard/test-kit';
 /** Tasks in the seeded big board (global-setup.ts). */
 export const BIG_BOARD_TASKS = 5_000;
 export const SESSION_COOKIE = 'taskboard_session';
@@ -29,79 +26,10 @@ export const testUserSchema = z.object({
 });
 export type TestUser = z.infer<typeof testUserSchema>;
 
-let sequence = 0;
-/** An address nobody has used yet in this run (the database lives for the whole run). */
-export function uniqueEmail(prefix: string): string {
-  sequence += 1;
-  return `${prefix.toLowerCase().replace(/[^a-z]+/g, '-')}-${Date.now()}-${sequence}@example.com`;
-}
-
-async function call<T>(
-  baseUrl: string,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  token: string | null,
-  schema: z.ZodType<T>,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token !== null && { authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return schema.parse(text === '' ? null : JSON.parse(text));
-}
-
-/** Registers a new account (unique email, PASSWORD) and keeps its session token. */
+/** Registers a new account (the test kit's: unique email, TEST_PASSWORD) and keeps its token. */
 export async function registerUser(baseUrl: string, name: string): Promise<TestUser> {
-  const email = uniqueEmail(name);
-  const signedIn = await call(
-    baseUrl,
-    'POST',
-    '/auth/register',
-    null,
-    z.object({ token: z.string(), user: userSchema }),
-    { email, name, password: PASSWORD },
-  );
-  return { id: signedIn.user.id, email, name, token: signedIn.token };
-}
-
-export async function createProject(
-  baseUrl: string,
-  owner: TestUser,
-  name: string,
-): Promise<Project> {
-  const created = await call(
-    baseUrl,
-    'POST',
-    '/projects',
-    owner.token,
-    z.object({ project: projectSchema }),
-    { name },
-  );
-  return created.project;
-}
-
-export async function addMember(
-  baseUrl: string,
-  owner: TestUser,
-  projectId: string,
-  member: TestUser,
-  role: MemberRole,
-): Promise<void> {
-  await call(
-    baseUrl,
-    'POST',
-    `/projects/${projectId}/members`,
-    owner.token,
-    z.object({ member: memberSchema }),
-    { email: member.email, role },
-  );
+  const account = await registerAccount(baseUrl, name);
+  return { id: account.user.id, email: account.email, name, token: account.token };
 }
 
 export interface NewTask {

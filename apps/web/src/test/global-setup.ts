@@ -3,6 +3,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { TestProject } from 'vitest/node';
 import type { AppRouter } from '@taskboard/api';
 import { startApiOnPostgres, startEmbeddedApi } from '@taskboard/api/testing/embedded';
+import { TEST_PASSWORD } from '@taskboard/test-kit';
 import { startCuttableProxy } from './cuttable-proxy';
 
 declare module 'vitest' {
@@ -34,7 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const anonymous = createTRPCClient<AppRouter>({
     links: [httpBatchLink({ url: `${api.url}/trpc` })],
   });
-  const admin = { email: 'admin@example.com', password: 'correct horse battery staple' };
+  // A fixed address, so a component test can add the admin to its project by email.
+  const admin = { email: 'admin@example.com', password: TEST_PASSWORD };
   const registered = await anonymous.auth.register.mutate({ ...admin, name: 'Avery Admin' });
   await api.setRole(registered.user.id, 'admin');
   // A fresh session: the first one may have cached the role it started with.

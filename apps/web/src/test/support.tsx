@@ -5,14 +5,13 @@ import { createTRPCClient, httpBatchLink, type TRPCLink } from '@trpc/client';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import { inject } from 'vitest';
 import type { AppRouter } from '@taskboard/api';
+import { registerUser } from '@taskboard/test-kit';
 import { App } from '../App';
 import { createAppQueryClient, createBrowserClient } from '../client';
 
 export const apiUrl = inject('apiUrl');
 /** A global admin on the test API. */
 export const adminToken = inject('adminToken');
-const PASSWORD = 'correct horse battery staple';
-let counter = 0;
 
 /** The second test API, whose database a test can take down (`cutDatabase`). */
 export const faultyApiUrl = inject('faultyApiUrl');
@@ -27,12 +26,8 @@ export function apiClient(token: string, at: string = apiUrl) {
 
 /** Registers a fresh user on the test API (or on the one at `at`). */
 export async function signUp(name: string, at: string = apiUrl) {
-  counter += 1;
-  const email = `${name.toLowerCase()}-${counter}-${Date.now()}@example.com`;
-  const signedIn = await createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${at}/trpc` })],
-  }).auth.register.mutate({ email, name, password: PASSWORD });
-  return { ...signedIn, email, api: apiClient(signedIn.token, at) };
+  const account = await registerUser(at, name);
+  return { ...account, api: apiClient(account.token, at) };
 }
 
 /**
