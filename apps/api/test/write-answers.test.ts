@@ -5,6 +5,7 @@
 // id is idempotent, and refuses another project's id without writing anything.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import type { ProjectEvent } from '@taskboard/schema';
 import { resultOf } from './support/answers';
@@ -251,5 +252,39 @@ describe('tasks.create with a client-chosen id', () => {
     expect(firstBody).not.toHaveProperty(['task', 'eventId']);
     const again = await post();
     expect(await again.json()).toEqual(firstBody);
+  });
+
+  it('OpenAPI documents eventId next to the task of a create, and in the 200 of a delete', async () => {
+    const document: unknown = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const jsonBody = z.object({
+      content: z.object({
+        'application/json': z.object({
+          schema: z.object({
+            required: z.array(z.string()),
+            properties: z.record(z.string(), z.object({ properties: z.unknown() }).partial()),
+          }),
+        }),
+      }),
+    });
+    const paths = z
+      .object({
+        paths: z.object({
+          '/project-management/tasks': z.object({
+            post: z.object({ responses: z.object({ '201': jsonBody }) }),
+          }),
+          '/project-management/tasks/{id}': z.object({
+            delete: z.object({ responses: z.object({ '200': jsonBody }) }),
+          }),
+        }),
+      })
+      .parse(document).paths;
+    const created =
+      paths['/project-management/tasks'].post.responses['201'].content['application/json'].schema;
+    expect(created.required).toEqual(['task', 'eventId']);
+    expect(created.properties.task?.properties).not.toHaveProperty('eventId');
+    const deleted =
+      paths['/project-management/tasks/{id}'].delete.responses['200'].content['application/json']
+        .schema;
+    expect(deleted.required).toEqual(expect.arrayContaining(['id', 'eventId']));
   });
 });
