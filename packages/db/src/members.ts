@@ -144,7 +144,10 @@ async function handOverOwnership(uow: UnitOfWork, projectId: string, from: strin
     .execute();
 }
 
-/** Changes a member's role (recorded as `member.updated`, with the role before), keeping at least one owner. */
+/**
+ * Changes a member's role (recorded as `member.updated`, with the role it replaced), keeping
+ * at least one owner. The role it already has: the member as it is, no event.
+ */
 export async function updateMemberRole(
   uow: UnitOfWork,
   projectId: string,
