@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { createUser } from '@taskboard/db';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { AppError } from '@taskboard/schema';
+import { TEST_PASSWORD } from '@taskboard/test-kit';
 import { createPasswordHasher } from '../src/auth/passwords';
 import { createSessionCache, type SessionCache } from '../src/auth/session-cache';
 import {
@@ -647,11 +648,11 @@ describe('password hasher', () => {
   const hasher = createPasswordHasher();
 
   it('hashes with argon2id, m=19456, t=2, p=1, and verifies', async () => {
-    const hash = await hasher.hash('correct horse battery staple');
+    const hash = await hasher.hash(TEST_PASSWORD);
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(await hasher.verify(hash, 'correct horse battery staple')).toBe(true);
-    expect(await hasher.verify(hash, 'correct horse battery stapler')).toBe(false);
-    expect(await hasher.hash('correct horse battery staple')).not.toBe(hash);
+    expect(await hasher.verify(hash, TEST_PASSWORD)).toBe(true);
+    expect(await hasher.verify(hash, `${TEST_PASSWORD}r`)).toBe(false);
+    expect(await hasher.hash(TEST_PASSWORD)).not.toBe(hash);
   });
 
   it('verify(null) answers false after as much work as a real check', async () => {
@@ -700,7 +701,8 @@ describe('password hasher', () => {
     ]) {
       expect(hasher.isCommon(password), password).toBe(true);
     }
-    for (const password of ['correct horse battery staple', 'printer-demo-2026', 'x7#kQ9!vLm2p']) {
+    // The test kit's password among them: every suite's accounts are registered with it.
+    for (const password of [TEST_PASSWORD, 'printer-demo-2026', 'x7#kQ9!vLm2p']) {
       expect(hasher.isCommon(password), password).toBe(false);
     }
   });
