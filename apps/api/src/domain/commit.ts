@@ -36,9 +36,9 @@ export async function commit<T>(
  * The one way a write to an existing project is made: `user` does `write` (a kind from the
  * permission table, see `authorizeWrite`) to `target`. In one transaction it locks the
  * project row, checks the caller's role and, where the write needs it, that the project is
- * not archived, then runs `work` with what it found; it answers as `commit` does. A
- * check before the transaction could be overtaken by a demotion, removal, archive or deletion
- * committed before this write; under the lock, it cannot.
+ * not archived, then runs `work` with what it found; it answers as `commit` does. A check
+ * made before the transaction could pass, then a demotion, removal, archive or deletion
+ * commit, then the write: under the lock, the check sees that change or holds it off.
  */
 export function commitAs<T>(
   deps: CommitDeps,
