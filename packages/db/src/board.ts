@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AppError, taskStatuses, type BoardColumn, type TaskStatus } from '@taskboard/schema';
+import type { Kysely } from 'kysely';
+import { latestProjectEventId } from './events';
 import { statusRank, toTask } from './tasks';
-import type { Executor } from './types';
+import type { Database, Executor } from './types';
 
 /** A position in a column: the last card of a page. Opaque to clients (base64url JSON). */
 const cursorSchema = z.tuple([z.string().min(1), z.uuid()]);
@@ -80,6 +82,30 @@ export async function getBoardColumns(
     ),
   ]);
   return columns.map((column) => ({ ...column, count: counts[column.status] }));
+}
+
+/**
+ * The board as of one moment: its first pages and counts, and the id of the newest event they
+ * include. One REPEATABLE READ snapshot, taken by its first statement: a change and its event
+ * commit together and event ids become visible in order (events.ts), so every event up to
+ * `lastEventId` is in the counts and cards and none after it is. Read as separate statements,
+ * a write committed between them was in the counts and replayed after `lastEventId` too: a
+ * board that applies events' previous values to its counts counted it twice.
+ */
+export function readBoard(
+  db: Kysely<Database>,
+  projectId: string,
+  limit: number,
+): Promise<{ lastEventId: number; columns: BoardColumn[] }> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const lastEventId = await latestProjectEventId(trx, projectId);
+      const columns = await getBoardColumns(trx, projectId, limit);
+      return { lastEventId, columns };
+    });
 }
 
 /** The page of a column after `cursor` (a `nextCursor` from an earlier page). */

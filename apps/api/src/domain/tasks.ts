@@ -110,10 +110,8 @@ export async function deleteTask(
 
 export async function getBoard(deps: ReadDeps, user: User, input: BoardInput): Promise<Board> {
   const { project } = await requireProjectRole(deps, user, input.projectId, 'viewer');
-  // The event id is read first: an event committed while the columns are read is replayed
-  // (and applied idempotently) rather than missed.
-  const lastEventId = await db.latestProjectEventId(deps.db, project.id);
-  const columns = await db.getBoardColumns(deps.db, project.id, input.limit);
+  // One snapshot: the counts hold exactly the events up to lastEventId, the feed the rest.
+  const { columns, lastEventId } = await db.readBoard(deps.db, project.id, input.limit);
   return { project, columns, lastEventId };
 }
 
