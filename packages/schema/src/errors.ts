@@ -76,11 +76,14 @@ export const restErrorBodySchema = z.object({
   error: z.object({
     code: appErrorCodeSchema,
     message: z.string(),
-    /** VALIDATION_ERROR: field messages; CONFLICT on a task: `{ task }`; otherwise null. */
-    details: z.union([validationDetailsSchema, conflictDetailsSchema, z.null()]),
+    details: z
+      .union([validationDetailsSchema, conflictDetailsSchema, z.null()])
+      .describe(
+        'VALIDATION_ERROR: each invalid field path (`a.b.0`) with its message. ' +
+          'CONFLICT on a task: `{ "task": … }`, the current version. Otherwise null.',
+      ),
     timestamp: z.iso.datetime(),
-    /** The request path, without its query string. */
-    path: z.string(),
+    path: z.string().describe('The request path, without its query string'),
   }),
 });
 export type RestErrorBody = z.infer<typeof restErrorBodySchema>;
