@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
 import {
   createTaskboardClient,
   errorCodes,
@@ -7,7 +8,7 @@ import {
   type ProjectEvent,
   type TaskboardClient,
 } from '../src/index';
-import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/server/testing/embedded';
 import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
 let api: EmbeddedApi;
@@ -124,5 +125,23 @@ describe('@taskboard/client', () => {
     expect(isTaskboardError(wrong) && wrong.data.appCode).toBe('INVALID_CREDENTIALS');
     expect(isTaskboardError(new Error('plain'))).toBe(false);
     expect(errorCodes).toContain('CONFLICT');
+  });
+
+  it('takes an error for a Taskboard error only when its data is the contract, not just its code', () => {
+    const answerWith = (data: unknown) =>
+      TRPCClientError.from({ error: { code: -32603, message: 'failed', data } });
+    const contract = {
+      code: 'CONFLICT',
+      appCode: 'CONFLICT',
+      httpStatus: 409,
+      details: null,
+      path: 'tasks.update',
+    };
+    expect(isTaskboardError(answerWith(contract))).toBe(true);
+    // A CONFLICT whose details are no task would hand the caller a `details.task` of any shape.
+    expect(isTaskboardError(answerWith({ ...contract, details: { task: 'not a task' } }))).toBe(
+      false,
+    );
+    expect(isTaskboardError(answerWith({ appCode: 'NOT_FOUND' }))).toBe(false);
   });
 });
