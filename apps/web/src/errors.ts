@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { isAppErrorCode, taskSchema, type AppErrorCode, type Task } from '@taskboard/schema';
+import { procedureErrorDataSchema, type AppErrorCode, type Task } from '@taskboard/schema';
 
 export interface ShownError {
   code: AppErrorCode;
@@ -13,38 +13,18 @@ export interface ShownError {
 
 const NETWORK_MESSAGE = 'Could not reach Taskboard. Check your connection and try again.';
 
-function stringRecord(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null) return {};
-  const fields: Record<string, string> = {};
-  for (const [key, message] of Object.entries(value)) {
-    if (typeof message === 'string') fields[key] = message;
-  }
-  return fields;
-}
-
 /** Reads a failed call as the API's error contract (SPEC.md "Errors"), whatever threw it. */
 export function appErrorOf(error: unknown): ShownError {
   if (error instanceof TRPCClientError) {
-    const data: unknown = error.data;
-    if (
-      typeof data === 'object' &&
-      data !== null &&
-      'appCode' in data &&
-      isAppErrorCode(data.appCode)
-    ) {
-      const details = 'details' in data ? data.details : null;
-      const current =
-        data.appCode === 'CONFLICT' &&
-        typeof details === 'object' &&
-        details !== null &&
-        'task' in details
-          ? taskSchema.safeParse(details.task)
-          : null;
+    // The contract's own schema: checking the code narrows the details (fields, current task).
+    const data = procedureErrorDataSchema.safeParse(error.data);
+    if (data.success) {
+      const contract = data.data;
       return {
-        code: data.appCode,
+        code: contract.appCode,
         message: error.message,
-        fields: data.appCode === 'VALIDATION_ERROR' ? stringRecord(details) : {},
-        current: current?.success ? current.data : null,
+        fields: contract.appCode === 'VALIDATION_ERROR' ? contract.details : {},
+        current: contract.appCode === 'CONFLICT' ? (contract.details?.task ?? null) : null,
       };
     }
     // No contract body: the request never reached the API (offline, socket closed).
