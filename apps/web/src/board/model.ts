@@ -35,7 +35,7 @@ export interface BoardView {
  * the board never shows a change twice or takes one away before the feed brings it.
  */
 export interface OwnWrite {
-  /** Tells this write apart from others on the same task (the mutation's own number). */
+  /** Tells this write apart from others on the same task (numbered as they are made). */
   key: number;
   taskId: string;
   after: Task | null;
