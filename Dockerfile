@@ -11,6 +11,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/web/package.json apps/web/
 COPY packages/schema/package.json packages/schema/
 COPY packages/db/package.json packages/db/
+COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
 COPY bench/package.json bench/
 RUN pnpm install --frozen-lockfile
@@ -27,12 +28,13 @@ COPY --from=build /app/apps/web/package.json apps/web/package.json
 COPY --from=build /app/apps/web/dist apps/web/dist
 COPY --from=build /app/packages/schema packages/schema
 COPY --from=build /app/packages/db packages/db
+COPY --from=build /app/packages/api packages/api
 # The other workspace manifests, so the install below matches the lockfile's workspace.
 COPY --from=build /app/packages/client/package.json packages/client/package.json
 COPY --from=build /app/bench/package.json bench/package.json
 # Only the API and the workspace packages it runs on, without dev dependencies.
 RUN rm -rf apps/api/node_modules packages/*/node_modules \
-  && pnpm install --frozen-lockfile --prod --filter @taskboard/api... \
+  && pnpm install --frozen-lockfile --prod --filter @taskboard/server... \
   && mkdir -p /data && chown node:node /data
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

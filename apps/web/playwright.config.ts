@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { playwrightDefaults } from '@taskboard/api/testing';
+import { playwrightDefaults } from '@taskboard/server/testing';
 
 /**
  * End-to-end tests of the board, in Debian's Chromium, against the production build of

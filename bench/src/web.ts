@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { z } from 'zod';
-import { chromiumLaunchOptions, startApiProcess } from '@taskboard/api/testing';
+import { chromiumLaunchOptions, startApiProcess } from '@taskboard/server/testing';
 import { bulkLoadTasks } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import { createProject, registerUser } from '@taskboard/test-kit';

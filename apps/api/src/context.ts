@@ -1,17 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { isDatabaseUnavailable } from '@taskboard/db';
 import { connectionParamsSchema, LIMITS } from '@taskboard/schema';
 import { bearerTokenOf } from './auth/bearer-token';
-import type { ValidatedSession } from './auth/sessions';
-import type { AppDeps } from './deps';
-import { retryWhileUnavailable } from './live/follow';
-import {
-  CLOSE_SESSION_ENDED,
-  CLOSE_SESSION_UNCONFIRMED,
-  type ConnectionRegistry,
-} from './live/connections';
+import { createContext, retryWhileUnavailable, type Context } from '@taskboard/api/host';
+import type { HostDeps } from './deps';
+import { CLOSE_SESSION_ENDED, CLOSE_SESSION_UNCONFIRMED } from './live/connections';
+import type { Live } from './live/plugin';
 
 export const SESSION_COOKIE = 'taskboard_session';
 
@@ -20,25 +16,13 @@ function userAgentOf(request: FastifyRequest): string | null {
   return request.headers['user-agent']?.slice(0, LIMITS.userAgentMax) ?? null;
 }
 
-export interface Context {
-  deps: AppDeps;
-  /** The signed-in user and session, or null. */
-  auth: ValidatedSession | null;
-  ip: string;
-  userAgent: string | null;
-  log: FastifyBaseLogger;
-  /** Sets or clears the browser's session cookie (a no-op on WebSocket connections). */
-  setSessionCookie(token: string, expiresAt: Date): void;
-  clearSessionCookie(): void;
-}
-
 /** The session token of a request: `Authorization: Bearer …` first, else the cookie. */
 export function sessionTokenOf(request: FastifyRequest): string | null {
   return bearerTokenOf(request.headers.authorization) ?? request.cookies[SESSION_COOKIE] ?? null;
 }
 
 export async function createHttpContext(
-  deps: AppDeps,
+  deps: HostDeps,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<Context> {
@@ -62,15 +46,13 @@ export async function createHttpContext(
     if (auth) setSessionCookie(cookieToken, auth.session.expiresAt);
     else clearSessionCookie();
   }
-  return {
-    deps,
+  return createContext(deps, {
     auth,
     ip: request.ip,
     userAgent: userAgentOf(request),
-    log: request.log,
     setSessionCookie,
     clearSessionCookie,
-  };
+  });
 }
 
 /** Longest a timer may wait (setTimeout's limit is ~24.8 days). */
@@ -79,11 +61,12 @@ const MAX_TIMER_MS = 24 * 60 * 60_000;
 /**
  * The context of one WebSocket connection (created once per connection). The session comes
  * from `connectionParams.token` (machines) or the upgrade request's cookie (browsers). The
- * connection is closed when its session is revoked (via the registry) or expires.
+ * connection is closed when its session is revoked (via the registry) or expires; a user over
+ * their connection cap gets a signed-out context (the socket is being closed).
  */
 export async function createWsContext(
-  deps: AppDeps,
-  registry: ConnectionRegistry,
+  deps: HostDeps,
+  live: Pick<Live, 'registry' | 'authenticated'>,
   request: FastifyRequest,
   socket: WebSocket,
   connectionParams: unknown,
@@ -93,21 +76,21 @@ export async function createWsContext(
   const token = (params.success ? params.data?.token : undefined) ?? cookieToken ?? null;
   const validated = token ? await validateWhileOpen(deps, token, socket) : null;
   // A revocation heard while this validation ran, or one a stale cache did not know of yet.
-  const auth = validated && !registry.wasRevoked(validated.session.id) ? validated : null;
+  const auth = validated && !live.registry.wasRevoked(validated.session.id) ? validated : null;
   // A socket that hung up while its session was checked has nothing left to watch.
   if (auth && token && socket.readyState === socket.OPEN) {
-    registry.add(auth.session.id, socket);
+    live.registry.add(auth.session.id, socket);
     watchExpiry(deps, token, auth.session.expiresAt, socket);
   }
-  return {
-    deps,
-    auth,
+  // Over the user's cap the socket is being closed: nothing runs as that user on it.
+  const admitted = auth && live.authenticated(socket, auth.user.id) ? auth : null;
+  return createContext(deps, {
+    auth: admitted,
     ip: request.ip,
     userAgent: userAgentOf(request),
-    log: request.log,
     setSessionCookie: () => undefined,
     clearSessionCookie: () => undefined,
-  };
+  });
 }
 
 /**
@@ -116,7 +99,7 @@ export async function createWsContext(
  * subscriptions go on. Failing instead would end them with an error (tRPC answers every
  * subscription of a connection whose context failed), which clients do not retry.
  */
-function validateWhileOpen(deps: AppDeps, token: string, socket: WebSocket) {
+function validateWhileOpen(deps: HostDeps, token: string, socket: WebSocket) {
   const closed = new AbortController();
   const onClose = () => {
     closed.abort();
@@ -131,7 +114,7 @@ function validateWhileOpen(deps: AppDeps, token: string, socket: WebSocket) {
 }
 
 /** At the session's expiry, checks it again (it may have been renewed) and closes if it ended. */
-function watchExpiry(deps: AppDeps, token: string, expiresAt: Date, socket: WebSocket): void {
+function watchExpiry(deps: HostDeps, token: string, expiresAt: Date, socket: WebSocket): void {
   const delay = Math.min(Math.max(expiresAt.getTime() - deps.now().getTime(), 0), MAX_TIMER_MS);
   const timer = setTimeout(() => {
     deps.sessions.validate(token).then(

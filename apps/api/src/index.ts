@@ -1,3 +1,2 @@
 export { buildServer, type ServerOptions } from './server';
 export { loadConfig, type Config } from './config';
-export type { AppRouter } from './router';

@@ -9,7 +9,7 @@ import { createSessionCache } from './auth/session-cache';
 import { createSessionManager } from './auth/sessions';
 import { createSignInThrottle } from './auth/sign-in-throttle';
 import type { Config } from './config';
-import type { AppDeps } from './deps';
+import type { HostDeps } from './deps';
 import {
   clientErrorHandler,
   contractErrorHandler,
@@ -134,7 +134,7 @@ export async function buildServer(
   // Live updates: the bus, live connections, their caps and re-checks (live/plugin.ts).
   await app.register(livePlugin, { config, db: database.db, redis, metrics, now });
   const { bus } = app.live;
-  const deps: AppDeps = {
+  const deps: HostDeps = {
     config,
     db: database.db,
     sessions: createSessionManager({

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { appErrorStatus, isAppErrorCode, LIMITS } from '@taskboard/schema';
 import { TEST_PASSWORD } from '@taskboard/test-kit';
-import { appRouter } from '../src/router';
+import { appRouter } from '@taskboard/api/host';
 import {
   client,
   createTestDatabase,

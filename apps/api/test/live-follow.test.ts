@@ -1,11 +1,11 @@
-// The resume algorithm of live subscriptions (src/live/follow.ts) against a log and a bus the
+// The resume algorithm of live subscriptions (packages/api/src/follow.ts) against a log and a bus the
 // test controls, so that the races the end-to-end suites can only hit by chance happen on
 // purpose: an event committed while the replay reads the log, a bus message that was lost, one
 // that arrives late or twice, a resync. The property is always the same: the events after the
 // cursor, each once, in id order.
 import { describe, expect, it } from 'vitest';
 import type { ProjectEvent } from '@taskboard/schema';
-import { followEvents, type EventSource } from '../src/live/follow';
+import { followEvents, type EventSource } from '@taskboard/api/host';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import type { ProjectEvent } from '@taskboard/schema';
-import { createInProcessBus } from '../src/events/bus';
-import { projectListFeed } from '../src/routers/project-list-events';
+import { createInProcessBus } from '@taskboard/api/host';
+import { projectListFeed } from '@taskboard/api/host';
 import { createTestDatabase, signUp, startServer, type TestServer } from './support/server';
 import { recordMyProjects, watchedLiveClient, type Recording } from './support/live';
 
@@ -170,7 +170,14 @@ describe('projectListFeed', () => {
             member: { projectId, userId: bob.id, role: 'viewer', user: bob, createdAt: at },
           },
         }
-      : { ...base, id, projectId, recipientId: bob.id, type, payload: { userId: bob.id, previous: null } };
+      : {
+          ...base,
+          id,
+          projectId,
+          recipientId: bob.id,
+          type,
+          payload: { userId: bob.id, previous: null },
+        };
   const renamed = (id: number, projectId: string, name: string): ProjectEvent => ({
     ...base,
     id,

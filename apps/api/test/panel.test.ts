@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { setUserRole } from '@taskboard/db';
 import type { DisposableDatabase } from '@taskboard/db/testing';
-import { procedureInfo, procedurePaths } from '../src/procedures';
+import { procedureInfo, procedurePaths } from '@taskboard/api/host';
 import { createTestDatabase, signUp, startServer, type TestServer } from './support/server';
 
 /**

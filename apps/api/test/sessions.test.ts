@@ -13,7 +13,7 @@ import type { DisposableDatabase } from '@taskboard/db/testing';
 import { signedInSchema, userSchema } from '@taskboard/schema';
 import { TEST_PASSWORD, uniqueEmail } from '@taskboard/test-kit';
 import { SESSION_COOKIE } from '../src/context';
-import type { AppRouter } from '../src/router';
+import type { AppRouter } from '@taskboard/api/host';
 import {
   client,
   createTestDatabase,

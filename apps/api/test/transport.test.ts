@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import { appErrorStatus, isAppErrorCode } from '@taskboard/schema';
 import { SESSION_COOKIE } from '../src/context';
-import { formatError } from '../src/errors';
-import { appRouter } from '../src/router';
+import { formatError } from '@taskboard/api/host';
+import { appRouter } from '@taskboard/api/host';
 import {
   createTestDatabase,
   engine,

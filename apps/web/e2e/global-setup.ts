@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startApiProcess } from '@taskboard/api/testing';
+import { freePort, startApiProcess } from '@taskboard/server/testing';
 import { BIG_BOARD_TASKS, createProject, registerUser } from './rest-client';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,5 @@
 // Child process: the real API on the bench database (DATABASE_URL), on an ephemeral port.
-import { buildServer, loadConfig } from '@taskboard/api';
+import { buildServer, loadConfig } from '@taskboard/server';
 
 const app = await buildServer(loadConfig({ ...process.env, PORT: '0' }));
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTaskboardClient, signIn } from '../src/index';
-import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/server/testing/embedded';
 import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
 /** The built binary, run as a user would run `taskboard`. */

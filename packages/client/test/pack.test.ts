@@ -1,17 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/server/testing/embedded';
 import { registerUser, TEST_PASSWORD } from '@taskboard/test-kit';
 
 /**
  * The package as an app outside this workspace gets it: `pnpm pack`, `npm install` of the
  * tarball into a temporary project (its dependencies from the registry), a strict TypeScript
- * script type-checked and run against a live API.
+ * script type-checked and run against a live API. Type-checked with `skipLibCheck` off, as a
+ * Node app (NodeNext) and as a bundled app (Bundler) would: every declaration file the
+ * client's types reach is checked, and none of the server's libraries is installed.
  */
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +39,7 @@ import {
   signIn,
   type ProjectEvent,
   type RouterInputs,
+  type RouterOutputs,
 } from '@taskboard/client';
 
 const url = process.env.TASKBOARD_URL ?? '';
@@ -71,6 +75,13 @@ async function start() {
 }
 const event = await moved;
 
+// Outputs are inferred: a query's answer is the schema's type, down to each column's count.
+const board = await api.board.get.query({ projectId: project.id });
+const taskCount: number = board.columns.reduce((sum, column) => sum + column.count, 0);
+// @ts-expect-error a column has a status and a count, no name
+void board.columns[0]?.name;
+const me: RouterOutputs['auth']['me'] = await api.auth.me.query();
+
 let conflictVersion = 0;
 try {
   await api.tasks.update.mutate({ id: taskId, title: 'Stale', expectedVersion: 1 });
@@ -85,6 +96,8 @@ try {
 
 console.log(JSON.stringify({
   user: user.email,
+  me: me.email,
+  taskCount,
   events: received.map((e) => e.type),
   movedTo: event.type === 'task.moved' ? event.payload.task.status : null,
   conflictVersion,
@@ -109,11 +122,18 @@ describe('the packed package, outside the workspace', () => {
           module: 'NodeNext',
           moduleResolution: 'NodeNext',
           strict: true,
-          skipLibCheck: true,
+          skipLibCheck: false,
           outDir: 'build',
           types: ['node'],
         },
         include: ['main.ts'],
+      }),
+    );
+    await writeFile(
+      join(outside, 'tsconfig.bundler.json'),
+      JSON.stringify({
+        extends: './tsconfig.json',
+        compilerOptions: { module: 'Preserve', moduleResolution: 'Bundler', noEmit: true },
       }),
     );
     await writeFile(join(outside, 'main.ts'), SCRIPT);
@@ -123,15 +143,32 @@ describe('the packed package, outside the workspace', () => {
       { cwd: outside, env: { ...process.env, npm_config_cache: join(outside, '.npm') } },
     );
 
-    // Compiles only if the types are real: the @ts-expect-error must have an error to expect.
-    const compiled = await run(join(outside, 'node_modules/.bin/tsc'), ['-p', '.'], {
-      cwd: outside,
-    }).then(
-      () => '',
-      (error: unknown) =>
-        error instanceof Error && 'stdout' in error ? String(error.stdout) : String(error),
+    // None of the server's libraries is installed.
+    for (const name of ['fastify', 'kysely', 'ioredis', 'pg', '@types/pg', '@taskboard/api']) {
+      expect(existsSync(join(outside, 'node_modules', name)), name).toBe(false);
+    }
+
+    // Compiles only if the types are real: each @ts-expect-error must have an error to expect.
+    const tsc = (project: string) =>
+      run(join(outside, 'node_modules/.bin/tsc'), ['-p', project], { cwd: outside }).then(
+        () => '',
+        (error: unknown) =>
+          error instanceof Error && 'stdout' in error ? String(error.stdout) : String(error),
+      );
+    expect(await tsc('.')).toBe('');
+    expect(await tsc('tsconfig.bundler.json')).toBe('');
+    // Its one declaration file imports only its own dependencies.
+    const declarations = await readFile(
+      join(outside, 'node_modules/@taskboard/client/dist/index.d.ts'),
+      'utf8',
     );
-    expect(compiled).toBe('');
+    const imported = new Set([...declarations.matchAll(/from '([^']+)'/g)].map((m) => m[1]));
+    expect([...imported].sort()).toEqual([
+      '@trpc/client',
+      '@trpc/server',
+      '@trpc/server/unstable-core-do-not-import',
+      'zod',
+    ]);
 
     const email = (await registerUser(api.url, 'Outsider')).email;
     const { stdout } = await run(process.execPath, ['build/main.js'], {
@@ -140,6 +177,8 @@ describe('the packed package, outside the workspace', () => {
     });
     expect(JSON.parse(stdout)).toEqual({
       user: email,
+      me: email,
+      taskCount: 1,
       events: ['task.created', 'task.moved'],
       movedTo: 'in-progress',
       conflictVersion: 2,

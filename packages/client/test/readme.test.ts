@@ -15,10 +15,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apiDir } from '@taskboard/api/testing';
+import { apiDir } from '@taskboard/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/api/testing/embedded';
+import { startEmbeddedApi, type EmbeddedApi } from '@taskboard/server/testing/embedded';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const repoDir = join(packageDir, '../..');

@@ -24,6 +24,11 @@ export const projectListEventTypes = [
   'project.updated',
   'project.deleted',
 ] as const;
+/** The events that change a user's project list (what `events.myProjects` yields). */
+export type ProjectListEvent = Extract<
+  ProjectEvent,
+  { type: (typeof projectListEventTypes)[number] }
+>;
 
 export function isMembershipEvent(type: ProjectEventType): boolean {
   return membershipEventTypes.some((membership) => membership === type);

@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify, type Options } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import type { PasswordHasher } from '@taskboard/api/host';
 
-export interface PasswordHasher {
-  /** argon2id with the OWASP parameters, computed off the event loop. */
-  hash(password: string): Promise<string>;
-  /** Checks a password; a null hash (unknown account) costs as much and answers false. */
-  verify(hash: string | null, password: string): Promise<boolean>;
-  /** Whether the password is on the list of the most common ones. */
-  isCommon(password: string): boolean;
-}
+export type { PasswordHasher } from '@taskboard/api/host';
 
 /**
  * OWASP's argon2id parameters (SPEC.md): 19 MiB, 2 passes, 1 lane. The algorithm is the

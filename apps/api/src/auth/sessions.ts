@@ -10,26 +10,12 @@ import {
   touchSession,
   type Database,
   type Session,
-  type SessionWithUser,
 } from '@taskboard/db';
+import type { SessionManager, ValidatedSession } from '@taskboard/api/host';
 import { LIMITS } from '@taskboard/schema';
 import type { SessionCache } from './session-cache';
 
-/** A session `validate` accepted (live, renewed when due), with its user. */
-export type ValidatedSession = SessionWithUser;
-
-/** Sessions per SPEC.md (the Lucia guide): the client holds a token, the server its SHA-256. */
-export interface SessionManager {
-  /** Starts a session; the token goes to the client and is never stored. */
-  create(userId: string, userAgent: string | null): Promise<{ token: string; session: Session }>;
-  /** The session behind a token, renewed when due; null if unknown, expired or revoked. */
-  validate(token: string): Promise<ValidatedSession | null>;
-  /** Revokes one session (only the user's own, when `userId` is given). */
-  revoke(sessionId: string, userId?: string): Promise<boolean>;
-  /** Revokes every session of the user. */
-  revokeAll(userId: string): Promise<void>;
-  list(userId: string): Promise<Session[]>;
-}
+export type { SessionManager, ValidatedSession } from '@taskboard/api/host';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

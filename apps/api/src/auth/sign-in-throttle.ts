@@ -2,30 +2,11 @@ import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { SignInAttempt, SignInThrottle } from '@taskboard/api/host';
 import { AppError } from '@taskboard/schema';
 import { createOutageWarning, type RedisBreaker } from '../redis';
 
-export interface SignInAttempt {
-  email: string;
-  ip: string;
-}
-
-/**
- * Limits failed sign-ins per account and per IP (SPEC.md: e.g. 10 per 15 minutes).
- *
- * An attempt counts as a failure from the moment it starts until it succeeds: counting only
- * after the password check would let any number of guesses sent at once all pass the check
- * before the first of them is counted.
- */
-export interface SignInThrottle {
-  /**
-   * Counts the attempt against both limits, or throws TOO_MANY_REQUESTS (with
-   * retryAfterSeconds, and the attempt not counted) when either limit is already reached.
-   */
-  begin(attempt: SignInAttempt): Promise<void>;
-  /** The attempt succeeded: clears the account's failures and un-counts it for the IP. */
-  succeeded(attempt: SignInAttempt): Promise<void>;
-}
+export type { SignInAttempt, SignInThrottle } from '@taskboard/api/host';
 
 /** Failed sign-ins allowed per account, and per client IP, in one window. */
 export const SIGN_IN_MAX_FAILURES = 10;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import * as db from '@taskboard/db';
 import type { ProjectEvent } from '@taskboard/schema';
 import { createOutageWarning } from '../redis';
-import type { EventBus, EventListener, Unsubscribe } from './bus';
+import type { EventBus, EventListener, Unsubscribe } from '@taskboard/api/host';
 
 /** Where the log fallback reads: the event log of the database. */
 export interface EventLogReader {

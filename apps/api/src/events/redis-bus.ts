@@ -14,7 +14,7 @@ import {
   type EventBus,
   type EventListener,
   type Unsubscribe,
-} from './bus';
+} from '@taskboard/api/host';
 
 type Log = Pick<FastifyBaseLogger, 'warn' | 'info'>;
 

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '@taskboard/schema';
-import { appErrorOf, formatError } from '../errors';
+import { appErrorOf, formatError } from '@taskboard/api/host';
 import { pathOf } from './rest-error';
 import type { ErrorBody, SurfaceMap } from './surfaces';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '@taskboard/schema';
-import { procedureInfo, procedurePaths } from '../procedures';
+import { procedureInfo, procedurePaths } from '@taskboard/api/host';
 
 /** tRPC's HTTP route is `<prefix>/:path`; the path is the procedure's name. */
 const trpcRouteParams = z.object({ path: z.string() });

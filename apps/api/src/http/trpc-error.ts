@@ -1,7 +1,7 @@
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyReply } from 'fastify';
 import type { AppError } from '@taskboard/schema';
-import { formatError, toTRPCError } from '../errors';
+import { formatError, toTRPCError } from '@taskboard/api/host';
 
 /**
  * What tRPC itself answers for an application error, formatted by our error formatter

@@ -4,10 +4,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '@taskboard/schema';
 import { createHttpContext, createWsContext } from '../context';
-import type { AppDeps } from '../deps';
-import { appErrorOf, unavailableErrorOf } from '../errors';
+import type { HostDeps } from '../deps';
 import { createOutageWarning } from '../redis';
-import { appRouter, type AppRouter } from '../router';
+import { appErrorOf, appRouter, unavailableErrorOf, type AppRouter } from '@taskboard/api/host';
 import { registerCsrfGuard } from './csrf';
 import { contractErrorHandler } from './error-contract';
 import { registerHttpSubscriptionRefusal } from './http-subscriptions';
@@ -15,7 +14,7 @@ import { trpcErrors, type SurfaceMap } from './surfaces';
 import { sendTrpcError } from './trpc-error';
 
 export interface TrpcSurfaceOptions {
-  deps: AppDeps;
+  deps: HostDeps;
   surfaces: SurfaceMap;
 }
 
@@ -77,7 +76,7 @@ export async function trpcSurface(
  * passes the Fastify hooks (Origin check, rate limit) first; each connection gets keep-alive
  * pings and the live plugin's caps and limits.
  */
-function registerSubscriptionSocket(scope: FastifyInstance, deps: AppDeps): void {
+function registerSubscriptionSocket(scope: FastifyInstance, deps: HostDeps): void {
   const { live } = scope;
   const requests = new WeakMap<IncomingMessage, FastifyRequest>();
   const onConnection = getWSConnectionHandler<AppRouter>({
@@ -87,18 +86,7 @@ function registerSubscriptionSocket(scope: FastifyInstance, deps: AppDeps): void
     createContext: async ({ req, res, info }) => {
       const request = requests.get(req);
       if (!request) throw new Error('WebSocket without its upgrade request');
-      const context = await createWsContext(
-        deps,
-        live.registry,
-        request,
-        res,
-        info.connectionParams,
-      );
-      // Over the user's cap the socket is being closed: nothing runs as that user on it.
-      if (context.auth && !live.authenticated(res, context.auth.user.id)) {
-        return { ...context, auth: null };
-      }
-      return context;
+      return createWsContext(deps, live, request, res, info.connectionParams);
     },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR' && !appErrorOf(error)) {

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { Database } from '@taskboard/db';
 import { AppError } from '@taskboard/schema';
 import type { Config } from '../config';
-import { createInProcessBus, type EventBus } from '../events/bus';
+import { createInProcessBus, type EventBus } from '@taskboard/api/host';
 import { databaseEventLog, withLogFallback } from '../events/log-fallback';
 import { createRedisBus } from '../events/redis-bus';
 import type { Metrics } from '../http/metrics';

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import { listLiveSessionIds, type Database } from '@taskboard/db';
-import type { EventBus } from '../events/bus';
+import type { EventBus } from '@taskboard/api/host';
 import { createOutageWarning } from '../redis';
 import type { ConnectionRegistry } from './connections';
 

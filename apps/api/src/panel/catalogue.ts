@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { procedureInfo, procedurePaths } from '../procedures';
+import { procedureInfo, procedurePaths } from '@taskboard/api/host';
 
 type JsonSchema = Record<string, unknown>;
 

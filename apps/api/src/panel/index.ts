@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sessionTokenOf } from '../context';
-import type { AppDeps } from '../deps';
+import type { HostDeps } from '../deps';
 import { buildCatalogue, type CatalogueEntry } from './catalogue';
 
 /** The router's catalogue: built on the first request for it (only the panel needs it). */
@@ -30,7 +30,7 @@ type Access = 'allowed' | 'signed-out' | 'not-admin';
  * signed-in user who is not an admin gets no page at all. The page's files are ours, served
  * from here (no CDN), with no inline script so the CSP stays strict.
  */
-export async function panel(scope: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+export async function panel(scope: FastifyInstance, { deps }: { deps: HostDeps }): Promise<void> {
   const html = await readFile(new URL('./panel.html', import.meta.url), 'utf8');
 
   const accessOf = async (request: FastifyRequest): Promise<Access> => {

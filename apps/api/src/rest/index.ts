@@ -2,11 +2,9 @@ import { callTRPCProcedure, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createHttpContext } from '../context';
-import type { AppDeps } from '../deps';
-import { appErrorOf, formatError } from '../errors';
-import { appRouter } from '../router';
+import { appErrorOf, appRouter, formatError, procedureInfo } from '@taskboard/api/host';
+import type { HostDeps } from '../deps';
 import { buildOpenApiDocument } from './openapi';
-import { procedureInfo } from '../procedures';
 import { registerCsrfGuard } from '../http/csrf';
 import { contractErrorHandler } from '../http/error-contract';
 import { pathOf, sendRestError } from '../http/rest-error';
@@ -21,7 +19,7 @@ function openApiDocument() {
 }
 
 export interface RestSurfaceOptions {
-  deps: AppDeps;
+  deps: HostDeps;
   surfaces: SurfaceMap;
 }
 
@@ -59,7 +57,7 @@ export function restSurface(
   done();
 }
 
-function registerRoute(app: FastifyInstance, deps: AppDeps, route: RestRoute): void {
+function registerRoute(app: FastifyInstance, deps: HostDeps, route: RestRoute): void {
   const { type, input: inputSchema } = procedureInfo(route.procedure);
   const names = pathParams(route.path);
   const queryFields = inputSchema ? fieldTypesOf(inputSchema) : {};

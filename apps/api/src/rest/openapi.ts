@@ -1,7 +1,7 @@
 import { restErrorBodySchema } from '@taskboard/schema';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../context';
-import { procedureInfo } from '../procedures';
+import { procedureInfo } from '@taskboard/api/host';
 import { pathParams, type RestRoute } from './routes';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // An API in this process on a fresh embedded database, for the suites of other packages
-// (the client's, the web app's components) that need a real server. `@taskboard/api/testing/embedded`.
+// (the client's, the web app's components) that need a real server. `@taskboard/server/testing/embedded`.
 import { createDatabase, setUserRole, type DatabaseHandle } from '@taskboard/db';
 import { createDisposableDatabase } from '@taskboard/db/testing';
 import type { UserRole } from '@taskboard/schema';

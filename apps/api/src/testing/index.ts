@@ -1,5 +1,5 @@
 // What browser tests and benchmarks need to run the API as it is deployed: its own process in
-// production mode, and the Chromium these machines have. `@taskboard/api/testing`.
+// production mode, and the Chromium these machines have. `@taskboard/server/testing`.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';

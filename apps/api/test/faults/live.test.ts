@@ -20,7 +20,7 @@ import { WebSocket } from 'ws';
 import * as db from '@taskboard/db';
 import type { ProjectEvent } from '@taskboard/schema';
 import type { ApiProcess } from '../../src/testing';
-import type { AppRouter } from '../../src/router';
+import type { AppRouter } from '@taskboard/api/host';
 import { createFaultEnvironment, type PostgresCluster } from './services';
 import { registerUser as register } from '@taskboard/test-kit';
 import { createProject, trpcCall } from './http';

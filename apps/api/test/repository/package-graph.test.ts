@@ -75,11 +75,11 @@ describe('the workspace package graph', () => {
     if (!kit) throw new Error('no test kit in the workspace');
     const withApi = {
       ...kit,
-      dependencies: { ...kit.dependencies, '@taskboard/api': 'workspace:*' },
+      dependencies: { ...kit.dependencies, '@taskboard/server': 'workspace:*' },
     };
     const others = manifests.filter((manifest) => manifest !== kit);
     expect(findCycle([...others, withApi])).toEqual(
-      expect.arrayContaining(['@taskboard/api', '@taskboard/test-kit']),
+      expect.arrayContaining(['@taskboard/server', '@taskboard/test-kit']),
     );
   });
 

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import * as db from '@taskboard/db';
 import type { DisposableDatabase } from '@taskboard/db/testing';
 import type { AppErrorCode, ProjectEvent } from '@taskboard/schema';
-import type { AppRouter } from '../../src/router';
+import type { AppRouter } from '@taskboard/api/host';
 
 // Node 20 has no global WebSocket, and tRPC's `WebSocket` option is typed as the DOM's, which
 // the `ws` class does not match structurally: `ws` is made the global instead (this worker only).

@@ -11,7 +11,7 @@ import { WebSocket } from 'ws';
 import { createDisposableDatabase, type DisposableDatabase } from '@taskboard/db/testing';
 import { procedureErrorDataSchema, type ProcedureErrorData } from '@taskboard/schema';
 import { registerUser } from '@taskboard/test-kit';
-import type { AppRouter } from '../../src/router';
+import type { AppRouter } from '@taskboard/api/host';
 import { startApiOn, type EmbeddedApi } from '../../src/testing/embedded';
 
 /**

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { TestProject } from 'vitest/node';
 import type { AppRouter } from '@taskboard/api';
-import { startApiOnPostgres, startEmbeddedApi } from '@taskboard/api/testing/embedded';
+import { startApiOnPostgres, startEmbeddedApi } from '@taskboard/server/testing/embedded';
 import { TEST_PASSWORD } from '@taskboard/test-kit';
 import { startCuttableProxy } from './cuttable-proxy';
 

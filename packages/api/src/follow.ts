@@ -1,5 +1,5 @@
 import type { ProjectEvent } from '@taskboard/schema';
-import type { Unsubscribe } from '../events/bus';
+import type { Unsubscribe } from './bus';
 
 /** How one stream of events is read live and from the log. */
 export interface EventSource {

@@ -1,12 +1,13 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
+import { depsOf } from './deps';
 import { appErrorOf, formatError, toTRPCError, unstorableTextErrorOf } from './errors';
 
 const t = initTRPC.context<Context>().create({
   // Never put stacks in responses, in any environment.
   isDev: false,
   // Subscriptions run over WebSocket only, where revocation, caps and the origin check reach
-  // them (http/http-subscriptions.ts refuses the HTTP form in the error contract).
+  // them (the host refuses the HTTP form in the error contract).
   sse: { enabled: false },
   errorFormatter({ shape, error, path }) {
     const formatted = formatError(error, path);
@@ -35,8 +36,16 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * The server's dependencies into `ctx.deps` (deps.ts): typed here, in the procedure builders,
+ * and not in the root context, whose type every client's declarations carry (context.ts). It
+ * runs first, so it gets the context object `createContext` made (later middlewares get
+ * tRPC's copies).
+ */
+const withDeps = t.procedure.use(({ ctx, next }) => next({ ctx: { deps: depsOf(ctx) } }));
+
 /** Per-procedure request count and latency for /metrics. */
-const timing = t.middleware(async ({ ctx, path, type, next }) => {
+const timed = withDeps.use(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
   const outcome = result.ok ? 'ok' : result.error.code;
@@ -44,7 +53,7 @@ const timing = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(timing).use(appErrors);
+export const publicProcedure = timed.use(appErrors);
 
 /** Requires a signed-in user; `ctx.auth` is non-null after it. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

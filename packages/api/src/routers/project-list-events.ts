@@ -1,16 +1,15 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import * as db from '@taskboard/db';
-import { lastEventIdSchema, projectListEventTypes, type ProjectEvent } from '@taskboard/schema';
-import type { EventBus, Unsubscribe } from '../events/bus';
-import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
+import {
+  lastEventIdSchema,
+  projectListEventTypes,
+  type ProjectEvent,
+  type ProjectListEvent,
+} from '@taskboard/schema';
+import type { EventBus, Unsubscribe } from '../bus';
+import { followEvents, retryWhileUnavailable, type EventSource } from '../follow';
 import { authedProcedure, router } from '../trpc';
-
-/** The events that change a user's project list (what `events.myProjects` yields). */
-export type ProjectListEvent = Extract<
-  ProjectEvent,
-  { type: (typeof projectListEventTypes)[number] }
->;
 
 function isProjectListEvent(event: ProjectEvent): event is ProjectListEvent {
   return projectListEventTypes.some((type) => type === event.type);

@@ -12,8 +12,8 @@ import {
 import type { AppDeps } from '../deps';
 import { requireProjectRole } from '../domain/access';
 import { toTRPCError } from '../errors';
-import type { Unsubscribe } from '../events/bus';
-import { followEvents, retryWhileUnavailable, type EventSource } from '../live/follow';
+import type { Unsubscribe } from '../bus';
+import { followEvents, retryWhileUnavailable, type EventSource } from '../follow';
 import { authedProcedure, router } from '../trpc';
 
 /** Live events from one bus subscription, plus the bus's resync signals. */
