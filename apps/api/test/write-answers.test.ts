@@ -293,50 +293,48 @@ describe('tasks.create with a client-chosen id', () => {
   });
 });
 
-describe('board.get', () => {
-  // PGlite has one connection, so a write cannot commit in the middle of a read there: the
-  // test exists on PostgreSQL only (defined conditionally, not skipped).
-  const onPostgres = engine === 'postgres' ? it : null;
-  onPostgres?.(
-    'counts hold exactly the events up to its lastEventId, even when a write commits while it reads',
-    async () => {
-      const owner = await signUp(server, 'Snapshot');
-      const project = await owner.api.projects.create.mutate({ name: 'Race' });
-      let heldEventId = 0;
-      // A task create frozen at COMMIT that also holds the counters' table, so the board's
-      // read of the counts waits for it after its read of the newest event id.
-      const held = hold(database.db, async (trx) => {
-        const pending: db.PendingEvent[] = [];
-        await db.createTask(
-          {
-            trx,
-            actorId: owner.user.id,
-            record(projectId, body, recipientId = null) {
-              pending.push({ projectId, actorId: owner.user.id, recipientId, body });
-            },
+// PGlite has one connection, so a write cannot commit in the middle of a read there: the
+// test exists on PostgreSQL only (defined conditionally, not skipped).
+const onPostgres = engine === 'postgres' ? it : null;
+onPostgres?.(
+  'board.get: counts hold exactly the events up to its lastEventId, even when a write commits while it reads',
+  async () => {
+    const owner = await signUp(server, 'Snapshot');
+    const project = await owner.api.projects.create.mutate({ name: 'Race' });
+    let heldEventId = 0;
+    // A task create frozen at COMMIT that also holds the counters' table, so the board's
+    // read of the counts waits for it after its read of the newest event id.
+    const held = hold(database.db, async (trx) => {
+      const pending: db.PendingEvent[] = [];
+      await db.createTask(
+        {
+          trx,
+          actorId: owner.user.id,
+          record(projectId, body, recipientId = null) {
+            pending.push({ projectId, actorId: owner.user.id, recipientId, body });
           },
-          {
-            projectId: project.id,
-            title: 'Raced',
-            description: '',
-            status: 'todo',
-            priority: 'medium',
-            assigneeId: null,
-            dueDate: null,
-            createdById: owner.user.id,
-          },
-        );
-        heldEventId = (await db.appendEvents(trx, pending))[0]?.id ?? 0;
-        await sql`lock table project_task_counts in access exclusive mode`.execute(trx);
-      });
-      await held.started;
-      const board = owner.api.board.get.query({ projectId: project.id });
-      await held.commitWhenBlocked(1, board);
-      const { columns, lastEventId } = await board;
-      const total = columns.reduce((sum, column) => sum + column.count, 0);
-      // Either the board is from before the create (and its event is still to replay) or after.
-      expect(lastEventId >= heldEventId ? 1 : 0).toBe(total);
-      expect(columns.flatMap((column) => column.tasks)).toHaveLength(total);
-    },
-  );
-});
+        },
+        {
+          projectId: project.id,
+          title: 'Raced',
+          description: '',
+          status: 'todo',
+          priority: 'medium',
+          assigneeId: null,
+          dueDate: null,
+          createdById: owner.user.id,
+        },
+      );
+      heldEventId = (await db.appendEvents(trx, pending))[0]?.id ?? 0;
+      await sql`lock table project_task_counts in access exclusive mode`.execute(trx);
+    });
+    await held.started;
+    const board = owner.api.board.get.query({ projectId: project.id });
+    await held.commitWhenBlocked(1, board);
+    const { columns, lastEventId } = await board;
+    const total = columns.reduce((sum, column) => sum + column.count, 0);
+    // Either the board is from before the create (and its event is still to replay) or after.
+    expect(lastEventId >= heldEventId ? 1 : 0).toBe(total);
+    expect(columns.flatMap((column) => column.tasks)).toHaveLength(total);
+  },
+);
