@@ -4,17 +4,11 @@
  * import `@taskboard/api` (types only) instead.
  */
 export { appRouter, type AppRouter } from './router';
-export { createContext, depsOf, type AppDeps } from './deps';
-export type { Context, ContextAuth } from './context';
+export { createContext, type AppDeps } from './deps';
+export type { Context } from './context';
 export type * from './ports';
 export * from './bus';
 export { followEvents, retryWhileUnavailable, type EventSource } from './follow';
-export {
-  appErrorOf,
-  formatError,
-  toTRPCError,
-  unavailableErrorOf,
-  type FormattedError,
-} from './errors';
-export { procedureInfo, procedurePaths, type ProcedureInfo } from './procedures';
+export { appErrorOf, formatError, toTRPCError, unavailableErrorOf } from './errors';
+export { procedureInfo, procedurePaths } from './procedures';
 export { projectListFeed } from './routers/project-list-events';
