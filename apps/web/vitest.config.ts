@@ -9,6 +9,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     // A real API (embedded database, in-process bus) for the components to talk to.
     globalSetup: ['./src/test/global-setup.ts'],
-    testTimeout: 20_000,
+    // A hang guard, not a speed check: on CI's two cores, with every package's tests running at
+    // once, a test that takes 4 s alone (201 cards created through the API) took over 20 s.
+    testTimeout: 60_000,
   },
 });
