@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
+    // Hang guards, not speed checks: a test that opens its own embedded database took 3 s alone
+    // and over 30 s on a clean-clone CI run with every package's tests on the two cores.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
       {
