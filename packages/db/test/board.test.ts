@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AppError,
   taskStatuses,
   type BoardColumn,
   type Project,
@@ -18,27 +17,13 @@ import {
   type UnitOfWork,
 } from '../src/index';
 import { createTestDatabase, engine, type TestDatabase } from './support/database';
-import { makeProject, makeTask, makeUser } from './support/fixtures';
+import { appErrorOf, makeProject, makeTask, makeUser } from './support/fixtures';
 
 let handle: TestDatabase;
 beforeAll(async () => {
   handle = await createTestDatabase();
 });
 afterAll(() => handle.dispose());
-
-function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}
-
-/** The AppError `promise` rejects with; fails the test if it resolves or throws anything else. */
-async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
-  const outcome = await promise.then(
-    () => new Error('expected a rejection, but the promise resolved'),
-    (error: unknown) => error,
-  );
-  if (!isAppError(outcome)) throw outcome;
-  return outcome;
-}
 
 async function setup(): Promise<{ owner: User; project: Project }> {
   const owner = await makeUser(handle.db, 'Owner');

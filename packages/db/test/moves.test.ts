@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AppError,
   taskStatuses,
   type Project,
   type Task,
@@ -18,7 +17,7 @@ import {
 } from '../src/index';
 import { splitPositionTies } from '../src/migrations/0002_unique_positions';
 import { createTestDatabase, engine, type TestDatabase } from './support/database';
-import { makeProject, makeTask, makeUser } from './support/fixtures';
+import { appErrorOf, makeProject, makeTask, makeUser } from './support/fixtures';
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -27,20 +26,6 @@ beforeAll(async () => {
 afterAll(() => handle.dispose());
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}
-
-/** The AppError `promise` rejects with; fails the test if it resolves or throws anything else. */
-async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
-  const outcome = await promise.then(
-    () => new Error('expected a rejection, but the promise resolved'),
-    (error: unknown) => error,
-  );
-  if (!isAppError(outcome)) throw outcome;
-  return outcome;
-}
 
 /**
  * A board whose cards are named by one letter each, e.g. `{ todo: 'ABC', done: 'XY' }`

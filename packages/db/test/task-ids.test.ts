@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, type Project, type User } from '@taskboard/schema';
+import type { Project, User } from '@taskboard/schema';
 import {
   createTask,
   deleteTask,
@@ -11,7 +11,7 @@ import {
   type NewTask,
 } from '../src/index';
 import { createTestDatabase, engine, type TestDatabase } from './support/database';
-import { makeProject, makeUser } from './support/fixtures';
+import { appErrorOf, makeProject, makeUser } from './support/fixtures';
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -35,16 +35,6 @@ function newTask(project: Project, actor: User, fields: Partial<NewTask> = {}): 
 
 function create(actor: User, input: NewTask) {
   return runUnitOfWork(handle.db, actor.id, (uow) => createTask(uow, input));
-}
-
-/** The AppError `promise` rejects with; fails the test if it resolves or throws anything else. */
-async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
-  const outcome = await promise.then(
-    () => new Error('expected a rejection, but the promise resolved'),
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof AppError)) throw outcome;
-  return outcome;
 }
 
 /** Everything a create could write: the project's task rows and its event log. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AppError,
   createTaskInputSchema,
   type Project,
   type ProjectEvent,
@@ -21,7 +20,7 @@ import {
   type UnitOfWork,
 } from '../src/index';
 import { createTestDatabase, engine, type TestDatabase } from './support/database';
-import { makeProject, makeTask, makeUser } from './support/fixtures';
+import { appErrorOf, makeProject, makeTask, makeUser } from './support/fixtures';
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -30,20 +29,6 @@ beforeAll(async () => {
 afterAll(() => handle.dispose());
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}
-
-/** The AppError `promise` rejects with; fails the test if it resolves or throws anything else. */
-async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
-  const outcome = await promise.then(
-    () => new Error('expected a rejection, but the promise resolved'),
-    (error: unknown) => error,
-  );
-  if (!isAppError(outcome)) throw outcome;
-  return outcome;
-}
 
 /** Runs `work` as one unit of work of `actor` and returns its result. */
 async function asUser<T>(actor: User, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { MemberRole, Project, Task, User } from '@taskboard/schema';
+import { AppError, type MemberRole, type Project, type Task, type User } from '@taskboard/schema';
 import {
   addMember,
   createInbox,
@@ -61,4 +61,14 @@ export async function makeTask(
     }),
   );
   return result;
+}
+
+/** The AppError `promise` rejects with; fails the test if it resolves or throws anything else. */
+export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
+  const outcome = await promise.then(
+    () => new Error('expected a rejection, but the promise resolved'),
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof AppError)) throw outcome;
+  return outcome;
 }
